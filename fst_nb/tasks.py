@@ -15,7 +15,7 @@ log = logging.getLogger('fst_nb')
 # %% auto #0
 __all__ = ['log', 'MATH_SEED_PROMPT', 'TOY_LETTERS', 'TOY_DIGITS', 'TOY_SEED_PROMPT', 'TOY_FORMATS', 'Score', 'Task',
            'reward_funcs_task', 'last_boxed', 'math_score', 'make_word_problems', 'load_math_examples', 'math_task',
-           'toy_table', 'toy_facts', 'toy_examples', 'toy_score', 'toy_task', 'toy_pretrain_samples']
+           'toy_table', 'toy_facts', 'toy_answer', 'toy_examples', 'toy_score', 'toy_task', 'toy_pretrain_samples']
 
 # %% ../nbs/01_tasks.ipynb #78b133d0
 @dataclass
@@ -296,11 +296,11 @@ def math_task(examples:Sequence[Example], name:str='math') -> Task:
     "A math `Task`: boxed answers checked by Math-Verify."
     return Task(name, examples, math_score, seed_prompt=MATH_SEED_PROMPT)
 
-# %% ../nbs/01_tasks.ipynb #d0c46dcc
+# %% ../nbs/01_tasks.ipynb #d42b73b8
 TOY_LETTERS = 'abcdefgh'
 TOY_DIGITS = '12345678'
 TOY_SEED_PROMPT = 'Write the code of the word.'
-TOY_FORMATS = ['[{}]', '{}', 'code {}', '{}.']  # pretraining writes answers in these formats; only the first is strict
+TOY_FORMATS = ['[{}]', '{}', 'code {}', '{}.']  # pretraining writes answers in these; only the first is strict
 
 def toy_table(seed:int) -> dict[str, str]:
     "The hidden letter -> digit table of the toy task family member `seed`."
@@ -312,45 +312,48 @@ def toy_facts(table:dict[str, str], letters:Iterable[str]|None=None) -> str:
     "Facts written the way the toy model reads them: 'a=3 b=1'."
     return ' '.join(f'{l}={table[l]}' for l in (letters if letters is not None else table))
 
+def toy_answer(word:str, table:dict[str, str], fmt:str=TOY_FORMATS[0]) -> str:
+    "The answer to `word` in format `fmt` (strict by default): '[b=2 a=1 d=4]'."
+    return fmt.format(toy_facts(table, word))
+
 def toy_examples(n:int,             # number of problems
                  seed:int=0,        # task family member (which hidden table)
                  split:str='train', # 'train' and 'test' draw different words
                  max_len:int=3,     # words have 1..max_len letters
                 ) -> list[Example]:
-    "Problems of the toy cipher task: words and their codes."
+    "Problems of the toy cipher task: words and their strict answers."
     table = toy_table(seed)
     rng = random.Random(f'toy-examples-{seed}-{split}')
     out = []
     for i in range(n):
         word = ''.join(rng.choice(TOY_LETTERS) for _ in range(rng.randint(1, max_len)))
-        out.append(Example(f'toy{seed}-{split}-{i}', word, ''.join(table[c] for c in word), {'seed': seed}))
+        out.append(Example(f'toy{seed}-{split}-{i}', word, toy_answer(word, table), {'seed': seed}))
     return out
 
-_STRICT = re.compile(r'^\[(\d+)\]$')
+_PAIR = re.compile(r'([a-h])=(\d)')
+_STRICT = re.compile(r'^\[[a-h]=\d(?: [a-h]=\d)*\]$')
 
 def toy_score(example:Example, completion:str) -> Score:
-    "Half the reward for the strict `[digits]` format, half for the fraction of right digits; feedback states the facts."
-    word, code = example.problem, str(example.answer)
+    "Half the reward for the strict format, half for the fraction of letters coded right; feedback states the facts."
+    word, want = example.problem, _PAIR.findall(str(example.answer))
     got = completion.strip()
-    m = _STRICT.match(got)
-    digits = m.group(1) if m else ''.join(ch for ch in got if ch.isdigit())
-    fmt_ok = bool(m) and len(digits) == len(code)
-    right = sum(a == b for a, b in zip(digits, code))
-    reward = 0.5*fmt_ok + 0.5*right/len(code)
-    notes = [f'Expected [{code}], got {got[:40]!r}.']
-    if not fmt_ok: notes.append(f'Format error: write exactly the digits in square brackets, like [{code}].')
-    wrong = [(l, c, digits[i] if i < len(digits) else None) for i, (l, c) in enumerate(zip(word, code)) if i >= len(digits) or digits[i] != c]
-    if wrong:
-        notes.append('Facts: ' + ', '.join(f'{l}={c}' for l, c, _ in wrong) + '.')
-    elif fmt_ok: notes = [f'Correct: [{code}].']
+    pairs = _PAIR.findall(got)
+    right = [i < len(pairs) and pairs[i] == w for i, w in enumerate(want)]
+    fmt_ok = bool(_STRICT.match(got)) and [l for l, _ in pairs] == list(word)
+    reward = 0.5*fmt_ok + 0.5*sum(right)/len(want)
+    if fmt_ok and all(right): return Score(reward, f'Correct: {example.answer}.')
+    notes = [f'Expected {example.answer}, got {got[:60]!r}.']
+    if not fmt_ok: notes.append(f'Format error: write each letter of the word with its digit, in order, inside square brackets, like {example.answer}.')
+    wrong = sorted({f'{l}={d}' for (l, d), ok in zip(want, right) if not ok})
+    if wrong: notes.append('Facts: ' + ' '.join(wrong) + '.')
     return Score(reward, ' '.join(notes))
 
 def toy_task(n:int=64, seed:int=0, split:str='train', max_len:int=3) -> Task:
     "The toy cipher `Task` (see above)."
     return Task(f'toy{seed}', toy_examples(n, seed, split, max_len), toy_score, seed_prompt=TOY_SEED_PROMPT)
 
-# %% ../nbs/01_tasks.ipynb #de602b48
-_FILLER = ['Write the code of the word.', 'Encode each letter.', 'Use the table.', 'Answer briefly.', 'Lessons:', 'Facts:', '']
+# %% ../nbs/01_tasks.ipynb #b50d9601
+_FILLER = ['Write the code of the word.', 'Encode each letter.', 'Use the table.', 'Lessons:', 'Facts:', '']
 
 def toy_pretrain_samples(n:int, seed:int=0, max_len:int=3) -> list[tuple[list[dict], str]]:
     "`n` (messages, assistant answer) pairs drawn from random tables, for pretraining the toy base model."
@@ -360,10 +363,10 @@ def toy_pretrain_samples(n:int, seed:int=0, max_len:int=3) -> list[tuple[list[di
         digits = list(TOY_DIGITS); rng.shuffle(digits)
         table = dict(zip(TOY_LETTERS, digits))
         word = ''.join(rng.choice(TOY_LETTERS) for _ in range(rng.randint(1, max_len)))
-        p_fact = rng.choice([0.0, 0.5, 0.8, 1.0, 1.0])
+        p_fact = rng.choice([0.0, 0.5, 1.0, 1.0])
         known = [l for l in TOY_LETTERS if rng.random() < p_fact]
         rng.shuffle(known)
         system = ' '.join(x for x in [rng.choice(_FILLER), toy_facts(table, known)] if x)
-        answer = rng.choice(TOY_FORMATS).format(''.join(table[c] for c in word))
-        out.append(([{'role': 'system', 'content': system}, {'role': 'user', 'content': word}], answer))
+        out.append(([{'role': 'system', 'content': system}, {'role': 'user', 'content': word}],
+                    toy_answer(word, table, rng.choice(TOY_FORMATS))))
     return out
