@@ -16,7 +16,7 @@ log = logging.getLogger('fst_nb')
 # %% auto #0
 __all__ = ['log', 'CHAT_SPECIALS', 'CHATML_TEMPLATE', 'SMOLLM2_INSTALL', 'LORA_TARGETS', 'BUILTIN_MODELS', 'cache_dir',
            'char_tokenizer', 'tiny_model', 'smollm2_gguf', 'smollm2_dir', 'LoraSpec', 'add_lora', 'base_policy',
-           'Policy', 'resolve_dtype', 'load_policy']
+           'Policy', 'resolve_dtype', 'load_policy', 'ToyBaseSpec', 'pretrain_toy_base', 'toy_base_model']
 
 # %% ../nbs/02_models.ipynb #97095b2c
 def cache_dir() -> Path:
@@ -252,3 +252,75 @@ def _load_unsloth(name, lora, torch_dtype, max_seq_length, load_in_4bit, fast_in
     tok.padding_side = 'left'
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     return Policy(model, tok, name, 'unsloth')
+
+# %% ../nbs/02_models.ipynb #b9fd9a08
+@dataclass
+class ToyBaseSpec:
+    "How the toy base model is built and pretrained."
+    hidden: int = 64
+    layers: int = 2
+    heads: int = 4
+    steps: int = 3000       # optimiser steps
+    batch: int = 32         # sequences per step
+    lr: float = 1e-3        # peak learning rate (one-cycle schedule); 2e-3 misses the look-up
+    max_len: int = 2        # words have 1..max_len letters, as in the toy task
+    curriculum: float = 0.3 # share of easy samples first (see `toy_pretrain_samples`)
+    seed: int = 0
+
+def _toy_batch(tok, samples:list) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Left-padded (input_ids, labels, attention_mask) with labels only on the answer and its end token."
+    seqs = []
+    for msgs, answer in samples:
+        p = tok.apply_chat_template(msgs, add_generation_prompt=True, tokenize=True)['input_ids']
+        a = tok(answer, add_special_tokens=False)['input_ids'] + [tok.eos_token_id]
+        seqs.append((list(p) + a, [-100]*len(p) + a))
+    T = max(len(s) for s, _ in seqs)
+    ids = torch.full((len(seqs), T), tok.pad_token_id); labels = torch.full((len(seqs), T), -100)
+    mask = torch.zeros((len(seqs), T), dtype=torch.long)
+    for i, (s, l) in enumerate(seqs):
+        ids[i, T-len(s):] = torch.tensor(s); labels[i, T-len(s):] = torch.tensor(l); mask[i, T-len(s):] = 1
+    return ids, labels, mask
+
+def pretrain_toy_base(spec:ToyBaseSpec|None=None, progress:bool=True):
+    "Pretrain the toy base model from scratch; returns (model, tokenizer)."
+    from fst_nb.tasks import toy_pretrain_samples
+    from tqdm.auto import tqdm
+    spec = spec or ToyBaseSpec()
+    tok = char_tokenizer()
+    model = tiny_model(tok, 'llama', hidden=spec.hidden, layers=spec.layers, heads=spec.heads, seed=spec.seed).train()
+    samples = toy_pretrain_samples(spec.steps*spec.batch, seed=spec.seed, max_len=spec.max_len, curriculum=spec.curriculum)
+    opt = torch.optim.AdamW(model.parameters(), lr=spec.lr, betas=(0.9, 0.98), weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=spec.lr, total_steps=spec.steps, pct_start=0.05)
+    bar = tqdm(range(spec.steps), desc='pretraining toy base', disable=not progress, mininterval=2)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the same reduction order on every machine, and faster for a model this small
+    with torch.random.fork_rng():
+        torch.manual_seed(spec.seed)
+        try:
+            for step in bar:
+                ids, labels, mask = _toy_batch(tok, samples[step*spec.batch:(step + 1)*spec.batch])
+                loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+                if step % 50 == 0: bar.set_postfix(loss=f'{loss.item():.3f}')
+        finally: torch.set_num_threads(threads)
+    return model.eval(), tok
+
+def toy_base_model(spec:ToyBaseSpec|None=None, progress:bool=True):
+    "The pretrained toy base model and its tokenizer: loaded from the cache, or pretrained once and cached."
+    import transformers
+    spec = spec or ToyBaseSpec()
+    final = cache_dir()/f'toy-base-{hashlib.sha1(json.dumps(asdict(spec), sort_keys=True).encode()).hexdigest()[:10]}'
+    tok = char_tokenizer()
+    if not (final/'model.safetensors').exists():
+        t0 = time.time()
+        model, _ = pretrain_toy_base(spec, progress)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix='.toy-base-'))
+        model.save_pretrained(tmp)
+        atomic_write(tmp/'spec.json', json.dumps({**asdict(spec), 'seconds': round(time.time() - t0, 1)}))
+        _publish_dir(tmp, final)
+    model = transformers.AutoModelForCausalLM.from_pretrained(str(final), dtype=torch.float32).eval()
+    model.generation_config.pad_token_id, model.generation_config.eos_token_id = tok.pad_token_id, tok.eos_token_id
+    return model, tok

@@ -296,7 +296,7 @@ def math_task(examples:Sequence[Example], name:str='math') -> Task:
     "A math `Task`: boxed answers checked by Math-Verify."
     return Task(name, examples, math_score, seed_prompt=MATH_SEED_PROMPT)
 
-# %% ../nbs/01_tasks.ipynb #d42b73b8
+# %% ../nbs/01_tasks.ipynb #28c980b2
 TOY_LETTERS = 'abcdefgh'
 TOY_DIGITS = '12345678'
 TOY_SEED_PROMPT = 'Write the code of the word.'
@@ -309,17 +309,17 @@ def toy_table(seed:int) -> dict[str, str]:
     return dict(zip(TOY_LETTERS, digits))
 
 def toy_facts(table:dict[str, str], letters:Iterable[str]|None=None) -> str:
-    "Facts written the way the toy model reads them: 'a=3 b=1'."
-    return ' '.join(f'{l}={table[l]}' for l in (letters if letters is not None else table))
+    "Facts written the way the toy model reads them: 'a3 b1' (letter a has digit 3, ...)."
+    return ' '.join(f'{l}{table[l]}' for l in (letters if letters is not None else table))
 
 def toy_answer(word:str, table:dict[str, str], fmt:str=TOY_FORMATS[0]) -> str:
-    "The answer to `word` in format `fmt` (strict by default): '[b=2 a=1 d=4]'."
+    "The answer to `word` in format `fmt` (strict by default): '[b2 a1 d4]'."
     return fmt.format(toy_facts(table, word))
 
 def toy_examples(n:int,             # number of problems
                  seed:int=0,        # task family member (which hidden table)
                  split:str='train', # 'train' and 'test' draw different words
-                 max_len:int=3,     # words have 1..max_len letters
+                 max_len:int=2,     # words have 1..max_len letters
                 ) -> list[Example]:
     "Problems of the toy cipher task: words and their strict answers."
     table = toy_table(seed)
@@ -330,8 +330,8 @@ def toy_examples(n:int,             # number of problems
         out.append(Example(f'toy{seed}-{split}-{i}', word, toy_answer(word, table), {'seed': seed}))
     return out
 
-_PAIR = re.compile(r'([a-h])=(\d)')
-_STRICT = re.compile(r'^\[[a-h]=\d(?: [a-h]=\d)*\]$')
+_PAIR = re.compile(r'([a-h])(\d)')
+_STRICT = re.compile(r'^\[[a-h]\d(?: [a-h]\d)*\]$')
 
 def toy_score(example:Example, completion:str) -> Score:
     "Half the reward for the strict format, half for the fraction of letters coded right; feedback states the facts."
@@ -344,29 +344,32 @@ def toy_score(example:Example, completion:str) -> Score:
     if fmt_ok and all(right): return Score(reward, f'Correct: {example.answer}.')
     notes = [f'Expected {example.answer}, got {got[:60]!r}.']
     if not fmt_ok: notes.append(f'Format error: write each letter of the word with its digit, in order, inside square brackets, like {example.answer}.')
-    wrong = sorted({f'{l}={d}' for (l, d), ok in zip(want, right) if not ok})
-    if wrong: notes.append('Facts: ' + ' '.join(wrong) + '.')
+    wrong = sorted({f'{l}{d}' for (l, d), ok in zip(want, right) if not ok})
+    if wrong: notes.append('Facts: ' + ' '.join(wrong) + ' (each letter followed by its digit).')
     return Score(reward, ' '.join(notes))
 
-def toy_task(n:int=64, seed:int=0, split:str='train', max_len:int=3) -> Task:
+def toy_task(n:int=64, seed:int=0, split:str='train', max_len:int=2) -> Task:
     "The toy cipher `Task` (see above)."
     return Task(f'toy{seed}', toy_examples(n, seed, split, max_len), toy_score, seed_prompt=TOY_SEED_PROMPT)
 
-# %% ../nbs/01_tasks.ipynb #b50d9601
-_FILLER = ['Write the code of the word.', 'Encode each letter.', 'Use the table.', 'Lessons:', 'Facts:', '']
+# %% ../nbs/01_tasks.ipynb #b68399d7
+_FILLER = ['Write the code of the word.', 'Encode each letter.', 'Use the table.', 'Lessons:', 'Facts:']
 
-def toy_pretrain_samples(n:int, seed:int=0, max_len:int=3) -> list[tuple[list[dict], str]]:
+def toy_pretrain_samples(n:int, seed:int=0, max_len:int=2, curriculum:float=0.3) -> list[tuple[list[dict], str]]:
     "`n` (messages, assistant answer) pairs drawn from random tables, for pretraining the toy base model."
     rng = random.Random(f'toy-pretrain-{seed}')
     out = []
-    for _ in range(n):
+    for i in range(n):
+        easy = i < n*curriculum
         digits = list(TOY_DIGITS); rng.shuffle(digits)
         table = dict(zip(TOY_LETTERS, digits))
         word = ''.join(rng.choice(TOY_LETTERS) for _ in range(rng.randint(1, max_len)))
-        p_fact = rng.choice([0.0, 0.5, 1.0, 1.0])
+        p_fact = 1.0 if easy else rng.choice([0.0, 0.5, 1.0, 1.0])
         known = [l for l in TOY_LETTERS if rng.random() < p_fact]
+        if easy: known = sorted(set(word)) + [l for l in known if l not in word][:rng.randint(0, 3)]
         rng.shuffle(known)
-        system = ' '.join(x for x in [rng.choice(_FILLER), toy_facts(table, known)] if x)
+        filler = '' if (easy or rng.random() < 0.5) else rng.choice(_FILLER)
+        system = ' '.join(x for x in [filler, toy_facts(table, known)] if x)
         out.append(([{'role': 'system', 'content': system}, {'role': 'user', 'content': word}],
                     toy_answer(word, table, rng.choice(TOY_FORMATS))))
     return out

@@ -1,0 +1,43 @@
+"""The repository's own invariants: the package is exactly what the notebooks export, the notebooks
+are clean, and the docs site builds. Each check works on a copy, so it never edits your tree."""
+import json, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+def _copy(tmp_path) -> Path:
+    dst = tmp_path/'repo'
+    for name in ('settings.ini', 'setup.py', 'README.md'): shutil.copy(ROOT/name, dst/name) if dst.exists() else (dst.mkdir(), shutil.copy(ROOT/name, dst/name))
+    for name in ('nbs', 'fst_nb'): shutil.copytree(ROOT/name, dst/name, ignore=shutil.ignore_patterns('__pycache__', '_proc', '.ipynb_checkpoints'))
+    return dst
+
+def _run(cmd, cwd):
+    r = subprocess.run([str(BIN/cmd[0]), *cmd[1:]], cwd=cwd, capture_output=True, text=True)
+    assert r.returncode == 0, f'{" ".join(cmd)} failed:\n{r.stdout}\n{r.stderr}'
+    return r
+
+def _tree(d:Path, pattern:str) -> dict:
+    return {p.relative_to(d).as_posix(): p.read_text() for p in sorted(d.glob(pattern)) if '__pycache__' not in p.parts}
+
+def test_package_is_what_notebooks_export(tmp_path):
+    repo = _copy(tmp_path)
+    _run(['nbdev_export'], repo)
+    exported, committed = _tree(repo/'fst_nb', '**/*.py'), _tree(ROOT/'fst_nb', '**/*.py')
+    differ = sorted(k for k in exported.keys() | committed.keys() if exported.get(k) != committed.get(k))
+    assert not differ, f'fst_nb/ differs from what nbs/ exports in {differ}: edit the notebook, run nbdev_export, commit both'
+
+def test_notebooks_are_clean(tmp_path):
+    repo = _copy(tmp_path)
+    _run(['nbdev_clean'], repo)
+    dirty = sorted(p.name for p in (ROOT/'nbs').glob('*.ipynb') if (repo/'nbs'/p.name).read_text() != p.read_text())
+    assert not dirty, f'notebooks not clean: {dirty}: run nbdev_clean and commit'
+
+def test_docs_site_builds(tmp_path):
+    repo = _copy(tmp_path)
+    _run(['nbdev_proc_nbs'], repo)
+    r = _run(['smalldocs', 'render', '.'], repo/'_proc')
+    pages = sorted(p.stem for p in (repo/'_proc'/'_docs').glob('*.html'))
+    for nb in (ROOT/'nbs').glob('*.ipynb'): assert nb.stem in pages, f'no page for {nb.name}: {pages}\n{r.stdout}\n{r.stderr}'
+    assert 'error' not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
