@@ -253,27 +253,27 @@ def _load_unsloth(name, lora, torch_dtype, max_seq_length, load_in_4bit, fast_in
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     return Policy(model, tok, name, 'unsloth')
 
-# %% ../nbs/02_models.ipynb #b9fd9a08
+# %% ../nbs/02_models.ipynb #77e37217
 @dataclass
 class ToyBaseSpec:
     "How the toy base model is built and pretrained."
     hidden: int = 64
     layers: int = 2
     heads: int = 4
-    steps: int = 3000       # optimiser steps
+    steps: int = 2500       # optimiser steps
     batch: int = 32         # sequences per step
     lr: float = 1e-3        # peak learning rate (one-cycle schedule); 2e-3 misses the look-up
     max_len: int = 2        # words have 1..max_len letters, as in the toy task
     curriculum: float = 0.3 # share of easy samples first (see `toy_pretrain_samples`)
+    threads: int = 2        # CPU threads while training: fixed, so the result does not depend on the machine's core count
     seed: int = 0
 
 def _toy_batch(tok, samples:list) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "Left-padded (input_ids, labels, attention_mask) with labels only on the answer and its end token."
-    seqs = []
-    for msgs, answer in samples:
-        p = tok.apply_chat_template(msgs, add_generation_prompt=True, tokenize=True)['input_ids']
-        a = tok(answer, add_special_tokens=False)['input_ids'] + [tok.eos_token_id]
-        seqs.append((list(p) + a, [-100]*len(p) + a))
+    texts = tok.apply_chat_template([m for m, _ in samples], add_generation_prompt=True, tokenize=False)
+    enc = tok(texts + [a for _, a in samples], add_special_tokens=False)['input_ids']  # one batched call
+    prompts, answers = enc[:len(samples)], enc[len(samples):]
+    seqs = [(p + a + [tok.eos_token_id], [-100]*len(p) + a + [tok.eos_token_id]) for p, a in zip(prompts, answers)]
     T = max(len(s) for s, _ in seqs)
     ids = torch.full((len(seqs), T), tok.pad_token_id); labels = torch.full((len(seqs), T), -100)
     mask = torch.zeros((len(seqs), T), dtype=torch.long)
@@ -293,7 +293,7 @@ def pretrain_toy_base(spec:ToyBaseSpec|None=None, progress:bool=True):
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=spec.lr, total_steps=spec.steps, pct_start=0.05)
     bar = tqdm(range(spec.steps), desc='pretraining toy base', disable=not progress, mininterval=2)
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the same reduction order on every machine, and faster for a model this small
+    torch.set_num_threads(spec.threads)  # the same reduction order on every machine
     with torch.random.fork_rng():
         torch.manual_seed(spec.seed)
         try:
