@@ -55,7 +55,7 @@ def _check_pairs(pairs, n:int) -> list[tuple[Example, Candidate]]:
             raise TypeError(f'pairs[{i}] must be an (Example, Candidate) tuple, got {type(p).__name__}')
     return pairs
 
-# %% ../nbs/03_generate.ipynb #fe050c1d
+# %% ../nbs/03_generate.ipynb #9548a5ed
 class HFGenerator:
     "Batched sampling with `model.generate` (left padding, KV cache, stop at the end token), recording behaviour log-probs."
     def __init__(self,
@@ -115,7 +115,7 @@ class HFGenerator:
         kw = dict(do_sample=not greedy, max_new_tokens=s.max_new_tokens, min_new_tokens=s.min_new_tokens or None,
                   pad_token_id=tok.pad_token_id, eos_token_id=self.eos_ids, use_cache=True,
                   return_dict_in_generate=True, output_logits=True)
-        if not greedy: kw.update(temperature=s.temperature, top_p=s.top_p, top_k=s.top_k or None)
+        if not greedy: kw.update(temperature=s.temperature, top_p=s.top_p, top_k=s.top_k)  # explicit: the model's own defaults (e.g. top_k=50) must not apply
         devices = [dev.index or 0] if dev.type == 'cuda' else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
