@@ -11,7 +11,7 @@ from .core import Candidate, save_jsonl
 # %% auto #0
 __all__ = ['make_task', 'sample_cmd', 'build_parser', 'main']
 
-# %% ../nbs/90_cli.ipynb #97cf9144
+# %% ../nbs/90_cli.ipynb #d3530c2c
 def make_task(name:str,             # 'toy', 'math', or a math dataset (file, folder or hub name)
               n:int,                # how many examples
               seed:int=0,           # task seed
@@ -20,7 +20,7 @@ def make_task(name:str,             # 'toy', 'math', or a math dataset (file, fo
     from fst_nb.tasks import toy_task, math_task, make_word_problems, load_math_examples
     if name == 'toy': return toy_task(n, seed=seed)
     if name == 'math':
-        f = Path(tempfile.mkdtemp(prefix='fst-math-'))/'train.jsonl'
+        f = Path(tempfile.mkdtemp(prefix='fst-math-'))/'word-problems.jsonl'
         save_jsonl(f, make_word_problems(n, seed=seed))
         return math_task(load_math_examples(f), name='math')
     return math_task(load_math_examples(name, limit=n), name=Path(name).stem)
@@ -65,7 +65,7 @@ def sample_cmd(args) -> int:
         print(f'wrote {len(all_rollouts)} rollouts to {args.out}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #dcde8f65
+# %% ../nbs/90_cli.ipynb #2f265688
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb).')
     sub = p.add_subparsers(dest='command', required=True)
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--examples', type=int, default=3, help='examples per task')
     s.add_argument('--samples', type=int, default=2, help='samples per example')
     s.add_argument('--prompt', default=None, help="system prompt (default: the task's seed prompt)")
-    s.add_argument('--max-new-tokens', type=int, default=96)
+    s.add_argument('--max-new-tokens', type=int, default=256, help='completion length cap (math needs room to reason)')
     s.add_argument('--temperature', type=float, default=0.7)
     s.add_argument('--batch-size', type=int, default=16)
     s.add_argument('--seed', type=int, default=0)
