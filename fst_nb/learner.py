@@ -17,9 +17,9 @@ from .losses import LossConfig, group_advantages, policy_loss
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'LearnerConfig', 'check_rollouts', 'Learner']
+__all__ = ['log', 'LearnerConfig', 'autocast_dtype', 'check_rollouts', 'Learner']
 
-# %% ../nbs/06_learner.ipynb #457f929c
+# %% ../nbs/06_learner.ipynb #44ea2cd7
 @dataclass
 class LearnerConfig:
     "Optimiser and batching settings of the RL learner."
@@ -31,6 +31,7 @@ class LearnerConfig:
     adv_scale: str = 'group'        # 'group', 'batch' or 'none'
     temperature: float = 1.0        # the sampling temperature (log-probs are of logits / temperature)
     micro_batch_tokens: int = 4096  # tokens (prompt + completion) per forward/backward
+    precision: str = 'auto'         # 'auto' (bf16 on Ampere+, fp16 on a T4, fp32 on CPU), 'fp32', 'bf16' or 'fp16'
     loss: LossConfig = field(default_factory=LossConfig)
 
     def __post_init__(self):
@@ -40,6 +41,16 @@ class LearnerConfig:
         if self.micro_batch_tokens < 1: raise ValueError(f'LearnerConfig.micro_batch_tokens must be >= 1, got {self.micro_batch_tokens}')
         if self.adv_scale not in ('group', 'batch', 'none'): raise ValueError(f"LearnerConfig.adv_scale must be 'group', 'batch' or 'none', got {self.adv_scale!r}")
         if self.temperature <= 0: raise ValueError(f'LearnerConfig.temperature must be > 0 (the sampling temperature), got {self.temperature}')
+        if self.precision not in ('auto', 'fp32', 'bf16', 'fp16'): raise ValueError(f"LearnerConfig.precision must be 'auto', 'fp32', 'bf16' or 'fp16', got {self.precision!r}")
+
+def autocast_dtype(precision:str, device:torch.device) -> torch.dtype|None:
+    "The autocast dtype for `precision` on `device` (None: full fp32), checked against the hardware."
+    cuda = device.type == 'cuda'
+    bf16_ok = cuda and torch.cuda.is_bf16_supported()
+    if precision == 'auto': return (torch.bfloat16 if bf16_ok else torch.float16) if cuda else None
+    if precision == 'fp16' and not cuda: raise ValueError("precision='fp16' needs a CUDA GPU (loss scaling); use 'bf16' or 'fp32' on CPU")
+    if precision == 'bf16' and cuda and not bf16_ok: raise ValueError("this GPU has no bfloat16 (e.g. a T4): use precision='fp16' (or 'auto')")
+    return {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}[precision]
 
 # %% ../nbs/06_learner.ipynb #43deaa94
 def check_rollouts(rollouts:Sequence[Rollout], vocab_size:int):
@@ -59,7 +70,7 @@ def check_rollouts(rollouts:Sequence[Rollout], vocab_size:int):
             raise ValueError(f'{where} has token id {top} but the model vocabulary has {vocab_size}: '
                              f'these rollouts come from a different tokenizer than this policy')
 
-# %% ../nbs/06_learner.ipynb #f970a9fa
+# %% ../nbs/06_learner.ipynb #8112d606
 def _decoder_and_head(model):
     "The transformer body (returns hidden states) and the LM head of a causal LM, through a PEFT wrapper."
     base = model.get_base_model() if hasattr(model, 'get_base_model') else model
@@ -83,6 +94,12 @@ class Learner:
         w = self.cfg.warmup_steps
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: min(1.0, (s + 1)/(w + 1)) if w else 1.0)
         self.policy_version, self.skipped = 0, 0
+        self.device_type = policy.device.type
+        self.amp_dtype = autocast_dtype(self.cfg.precision, policy.device)
+        self.scaler = torch.amp.GradScaler(self.device_type) if self.amp_dtype == torch.float16 else None  # fp16 needs loss scaling
+
+    def _autocast(self):
+        return torch.autocast(self.device_type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None)
 
     def _completion_logprobs(self, batch:list[Rollout]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "(log-probs (B, Tc), entropies (B, Tc), mask (B, Tc)) of the completion tokens under the current model."
@@ -135,25 +152,30 @@ class Learner:
         self.opt.zero_grad(set_to_none=True)
         tot = {'loss': 0.0, 'kl': 0.0, 'entropy': 0.0, 'clip_frac': 0.0}
         for mb in self._micro_batches([r for r, _ in kept]):
-            logp, ent, mask = self._completion_logprobs(mb)
-            old = torch.zeros_like(logp)
-            for i, r in enumerate(mb): old[i, :len(r.logprobs)] = torch.tensor(r.logprobs)
-            base = None
-            if cfg.loss.beta > 0:
-                with torch.no_grad(), base_policy(model): base, _, _ = self._completion_logprobs(mb)
-            A = torch.tensor([adv_of[id(r)] for r in mb], device=logp.device)
-            loss, st = policy_loss(logp, old, A, mask, cfg.loss, base, n_tokens=n_tokens, n_seqs=len(kept))
-            loss.backward()
+            with self._autocast():
+                logp, ent, mask = self._completion_logprobs(mb)
+                old = torch.zeros_like(logp)
+                for i, r in enumerate(mb): old[i, :len(r.logprobs)] = torch.tensor(r.logprobs)
+                base = None
+                if cfg.loss.beta > 0:
+                    with torch.no_grad(), base_policy(model): base, _, _ = self._completion_logprobs(mb)
+                A = torch.tensor([adv_of[id(r)] for r in mb], device=logp.device)
+                loss, st = policy_loss(logp, old, A, mask, cfg.loss, base, n_tokens=n_tokens, n_seqs=len(kept))
+            (self.scaler.scale(loss) if self.scaler else loss).backward()
             w = float(mask.sum())/n_tokens  # token share of this micro-batch, for the step's means
             tot['loss'] += float(loss.detach()); tot['entropy'] += float((ent*mask).sum())/n_tokens
             tot['kl'] += st.get('kl', 0.0)*w; tot['clip_frac'] += st['clip_frac']*w
+        if self.scaler: self.scaler.unscale_(self.opt)
         grad_norm = float(torch.nn.utils.clip_grad_norm_(self.params, cfg.max_grad_norm or float('inf')))
         m.update(tot, grad_norm=grad_norm, tokens=n_tokens)
         if not (math.isfinite(tot['loss']) and math.isfinite(grad_norm)):
+            if self.scaler: self.scaler.step(self.opt); self.scaler.update()  # the scaler skips the step and lowers its scale
             self.opt.zero_grad(set_to_none=True); self.skipped += 1
             log.warning('non-finite loss (%s) or gradient norm (%s): update skipped, weights unchanged', tot['loss'], grad_norm)
             return {**m, 'skipped': True, 'reason': 'non-finite', 'seconds': time.perf_counter() - t0}
-        self.opt.step(); self.sched.step(); self.opt.zero_grad(set_to_none=True)
+        if self.scaler: self.scaler.step(self.opt); self.scaler.update()
+        else: self.opt.step()
+        self.sched.step(); self.opt.zero_grad(set_to_none=True)
         self.policy_version += 1
         return {**m, 'skipped': False, 'policy_version': self.policy_version, 'seconds': time.perf_counter() - t0}
 
@@ -162,6 +184,7 @@ class Learner:
         path = Path(path); path.mkdir(parents=True, exist_ok=True)
         self.policy.model.save_pretrained(path/'adapter')
         state = {'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'policy_version': self.policy_version,
+                 'scaler': self.scaler.state_dict() if self.scaler else None,
                  'skipped': self.skipped, 'cfg': json.loads(json.dumps(asdict(self.cfg), default=list))}
         tmp = path/'.learner.pt.tmp'
         torch.save(state, tmp); os.replace(tmp, path/'learner.pt')
@@ -177,5 +200,6 @@ class Learner:
         set_peft_model_state_dict(self.policy.model, weights)
         state = torch.load(path/'learner.pt', map_location=self.policy.device, weights_only=False)
         self.opt.load_state_dict(state['opt']); self.sched.load_state_dict(state['sched'])
+        if self.scaler and state.get('scaler'): self.scaler.load_state_dict(state['scaler'])
         self.policy_version, self.skipped = state['policy_version'], state['skipped']
         return self
