@@ -2,7 +2,8 @@
 import subprocess, sys
 
 def test_import_without_gpu_stack():
-    code = ('import sys, fst_nb, fst_nb.core, fst_nb.tasks, fst_nb.models, fst_nb.generate, fst_nb.cli; '
+    code = ('import sys, pkgutil, importlib, fst_nb\n'
+            'for m in pkgutil.iter_modules(fst_nb.__path__): importlib.import_module("fst_nb." + m.name)\n'
             'print(sorted(m for m in ("unsloth", "vllm", "anthropic", "trl", "transformers", "peft") if m in sys.modules))')
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
