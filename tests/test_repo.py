@@ -1,6 +1,6 @@
 """The repository's own invariants: the package is exactly what the notebooks export, the notebooks
 are clean, and the docs site builds. Each check works on a copy, so it never edits your tree."""
-import json, shutil, subprocess, sys
+import shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -9,7 +9,8 @@ BIN = Path(sys.executable).parent
 
 def _copy(tmp_path) -> Path:
     dst = tmp_path/'repo'
-    for name in ('settings.ini', 'setup.py', 'README.md'): shutil.copy(ROOT/name, dst/name) if dst.exists() else (dst.mkdir(), shutil.copy(ROOT/name, dst/name))
+    dst.mkdir()
+    for name in ('settings.ini', 'setup.py', 'README.md'): shutil.copy(ROOT/name, dst/name)
     for name in ('nbs', 'fst_nb'): shutil.copytree(ROOT/name, dst/name, ignore=shutil.ignore_patterns('__pycache__', '_proc', '.ipynb_checkpoints'))
     return dst
 
