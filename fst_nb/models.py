@@ -16,7 +16,7 @@ log = logging.getLogger('fst_nb')
 # %% auto #0
 __all__ = ['log', 'CHAT_SPECIALS', 'CHATML_TEMPLATE', 'SMOLLM2_INSTALL', 'LORA_TARGETS', 'BUILTIN_MODELS', 'cache_dir',
            'char_tokenizer', 'tiny_model', 'smollm2_gguf', 'smollm2_dir', 'LoraSpec', 'add_lora', 'base_policy',
-           'Policy', 'resolve_dtype', 'load_policy', 'ToyBaseSpec', 'pretrain_toy_base', 'toy_base_model']
+           'Policy', 'resolve_dtype', 'left_pad', 'load_policy', 'ToyBaseSpec', 'pretrain_toy_base', 'toy_base_model']
 
 # %% ../nbs/02_models.ipynb #97095b2c
 def cache_dir() -> Path:
@@ -144,7 +144,7 @@ def base_policy(model):
                         'would need a second copy of the weights')
     with model.disable_adapter(): yield model
 
-# %% ../nbs/02_models.ipynb #b2e0f2d2
+# %% ../nbs/02_models.ipynb #cb4c78c1
 @dataclass
 class Policy:
     "A policy LM and its tokenizer."
@@ -169,7 +169,7 @@ def resolve_dtype(dtype:str, device:str) -> torch.dtype:
     if dtype == 'auto': return (torch.bfloat16 if bf16_ok else torch.float16) if cuda else torch.float32
     if dtype == 'bfloat16' and cuda and not bf16_ok:
         raise ValueError("this GPU has no bfloat16 (e.g. a T4): use dtype='float16' (or 'auto')")
-    if dtype == 'float16' and not cuda: raise ValueError("float16 training on CPU is not supported: use dtype='float32' (or 'auto')")
+    if dtype == 'float16' and not cuda: raise ValueError("float16 needs a CUDA GPU (loss scaling): use dtype='float32' (or 'auto') on CPU")
     return _DTYPES[dtype]
 
 def _check_source(name:str):
@@ -181,6 +181,20 @@ def _check_source(name:str):
         raise FileNotFoundError(f'{name!r} is neither a built-in model {BUILTIN_MODELS} nor a local folder, and the hub is offline '
                                 f'(HF_HUB_OFFLINE is set): give a folder with the model, or unset HF_HUB_OFFLINE to download it')
 
+def _ready_for_batches(tok):
+    "Left padding (batched generation needs it) and a pad token (the end token if the model has none)."
+    tok.padding_side = 'left'
+    if tok.pad_token is None: tok.pad_token = tok.eos_token
+    return tok
+
+def left_pad(rows:list[list[int]], value:int) -> tuple[torch.Tensor, torch.Tensor]:
+    "Stack `rows` right-aligned into a (len(rows), longest) long tensor filled with `value`; also return the 0/1 mask of real entries."
+    T = max(map(len, rows))
+    out = torch.full((len(rows), T), value, dtype=torch.long)
+    mask = torch.zeros((len(rows), T), dtype=torch.long)
+    for i, r in enumerate(rows): out[i, T - len(r):] = torch.tensor(r, dtype=torch.long); mask[i, T - len(r):] = 1
+    return out, mask
+
 def _load_tokenizer(path:Path|str):
     "Load a tokenizer; ours (PreTrainedTokenizerFast) is loaded as itself, not re-guessed from config.json."
     import transformers
@@ -189,9 +203,7 @@ def _load_tokenizer(path:Path|str):
     generic = ('PreTrainedTokenizerFast', 'TokenizersBackend')  # the generic tokenizer.json class (its transformers 4 / 5 name)
     if cfg.exists() and json.loads(cfg.read_text()).get('tokenizer_class') in generic:
         cls = transformers.PreTrainedTokenizerFast  # AutoTokenizer would swap in the architecture's class (whitespace bugs)
-    tok = cls.from_pretrained(str(path))
-    tok.padding_side = 'left'
-    if tok.pad_token is None: tok.pad_token = tok.eos_token
+    tok = _ready_for_batches(cls.from_pretrained(str(path)))
     if tok.chat_template is None:
         raise ValueError(f'the tokenizer at {path} has no chat template: FST sends chat messages; use an instruct/chat model '
                          f'or set tokenizer.chat_template')
@@ -249,11 +261,9 @@ def _load_unsloth(name, lora, torch_dtype, max_seq_length, load_in_4bit, fast_in
         model = FastLanguageModel.get_peft_model(model, r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
                                                  target_modules=list(lora.target_modules), bias='none',
                                                  use_gradient_checkpointing='unsloth', random_state=lora.seed)
-    tok.padding_side = 'left'
-    if tok.pad_token is None: tok.pad_token = tok.eos_token
-    return Policy(model, tok, name, 'unsloth')
+    return Policy(model, _ready_for_batches(tok), name, 'unsloth')
 
-# %% ../nbs/02_models.ipynb #77e37217
+# %% ../nbs/02_models.ipynb #a5f3e813
 @dataclass
 class ToyBaseSpec:
     "How the toy base model is built and pretrained."
@@ -274,11 +284,8 @@ def _toy_batch(tok, samples:list) -> tuple[torch.Tensor, torch.Tensor, torch.Ten
     enc = tok(texts + [a for _, a in samples], add_special_tokens=False)['input_ids']  # one batched call
     prompts, answers = enc[:len(samples)], enc[len(samples):]
     seqs = [(p + a + [tok.eos_token_id], [-100]*len(p) + a + [tok.eos_token_id]) for p, a in zip(prompts, answers)]
-    T = max(len(s) for s, _ in seqs)
-    ids = torch.full((len(seqs), T), tok.pad_token_id); labels = torch.full((len(seqs), T), -100)
-    mask = torch.zeros((len(seqs), T), dtype=torch.long)
-    for i, (s, l) in enumerate(seqs):
-        ids[i, T-len(s):] = torch.tensor(s); labels[i, T-len(s):] = torch.tensor(l); mask[i, T-len(s):] = 1
+    ids, mask = left_pad([s for s, _ in seqs], tok.pad_token_id)
+    labels, _ = left_pad([l for _, l in seqs], -100)
     return ids, labels, mask
 
 def pretrain_toy_base(spec:ToyBaseSpec|None=None, progress:bool=True):
