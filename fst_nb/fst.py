@@ -187,7 +187,7 @@ def _set_rng_state(s:dict):
     random.setstate(s['python']); torch.set_rng_state(s['torch'])
     if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
-# %% ../nbs/09_fst.ipynb #c56f565e
+# %% ../nbs/09_fst.ipynb #b99cfd93
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -195,8 +195,9 @@ class FSTRun:
                  progress:bool=True,                # tqdm bars per phase
                  callbacks:Sequence[Callable]=(),   # called with each metrics record (e.g. a live dashboard)
                  resume:bool=True,                  # continue from the latest checkpoint in out_dir, if any
+                 read_only:bool=False,              # only evaluate a saved run: leave its folder untouched
                 ):
-        self.cfg, self.progress, self.callbacks = cfg, progress, list(callbacks)
+        self.cfg, self.progress, self.callbacks, self.read_only = cfg, progress, list(callbacks), read_only
         self.dir = Path(cfg.out_dir)
         ckpt = latest_checkpoint(self.dir) if resume else None
         if ckpt is not None: self._check_same_run(ckpt)
@@ -219,8 +220,11 @@ class FSTRun:
                       'reflection_calls': 0, 'reflection_tokens': 0, 'reflection_cost': 0.0, 'seconds': 0.0, 'bank_batches': 0}
         self.lineage = Population()   # every prompt ever kept, with its parents (for the lineage tree)
         for c in self.population: self.lineage.add(c)
-        self.dir.mkdir(parents=True, exist_ok=True)
         self.metrics_path = self.dir/'metrics.jsonl'
+        if read_only:
+            if ckpt is None: raise FileNotFoundError(f'{self.dir} has no checkpoint to evaluate (LATEST is missing): has a cycle finished yet?')
+            self._load(ckpt); return
+        self.dir.mkdir(parents=True, exist_ok=True)
         if ckpt is not None: self._load(ckpt)
         else:
             if self.metrics_path.exists(): self.metrics_path.unlink()   # a fresh run starts a fresh log
@@ -263,20 +267,32 @@ class FSTRun:
         return [json.loads(l) for l in self.metrics_path.read_text().splitlines() if l.strip()]
 
     # -- evaluation
+    def _heldout_reward(self, prompt:Candidate) -> tuple[float, list[Rollout]]:
+        cfg = self.cfg
+        gen = HFGenerator(self.policy, self.gen.sampling, batch_size=cfg.batch_size, policy_version=self.learner.policy_version) \
+              if isinstance(self.gen, HFGenerator) else self.gen
+        rs = self.heldout.score(gen.generate([(e, prompt) for e in self.heldout.examples], n=cfg.eval_samples, seed=cfg.seed + 10_007))
+        return sum(r.reward for r in rs)/len(rs), rs
+
     @torch.no_grad()
     def evaluate(self, prompt:Candidate|None=None) -> dict:
         "Held-out reward with `prompt` (default: the population's best) and with the seed prompt, and KL(policy || base) per token."
-        cfg = self.cfg
-        best = prompt or self.population[0]
-        seed_c = Candidate(self.train.seed_prompt)
-        gen = HFGenerator(self.policy, self.gen.sampling, batch_size=cfg.batch_size, policy_version=self.learner.policy_version) \
-              if isinstance(self.gen, HFGenerator) else self.gen
-        def run(c):
-            rs = self.heldout.score(gen.generate([(e, c) for e in self.heldout.examples], n=cfg.eval_samples, seed=cfg.seed + 10_007))
-            return sum(r.reward for r in rs)/len(rs), rs
-        with_p, rs = run(best)
-        without = with_p if best.id == seed_c.id else run(seed_c)[0]
+        best, seed_c = prompt or self.population[0], Candidate(self.train.seed_prompt)
+        with_p, rs = self._heldout_reward(best)
+        without = with_p if best.id == seed_c.id else self._heldout_reward(seed_c)[0]
         return {'reward_with_prompt': with_p, 'reward_without_prompt': without, 'kl_to_base': self.kl_to_base(rs)}
+
+    @torch.no_grad()
+    def decompose(self) -> dict:
+        "The paper's channel decomposition on held-out problems: {base, trained} weights x {seed, best} prompt."
+        best, seed_c = self.population[0], Candidate(self.train.seed_prompt)
+        out = {}
+        with base_policy(self.policy.model):
+            out['base_weights_seed_prompt'] = self._heldout_reward(seed_c)[0]
+            out['base_weights_best_prompt'] = self._heldout_reward(best)[0]
+        out['trained_weights_seed_prompt'] = self._heldout_reward(seed_c)[0]
+        out['trained_weights_best_prompt'] = self._heldout_reward(best)[0]
+        return out
 
     @torch.no_grad()
     def kl_to_base(self, rollouts:Sequence[Rollout]) -> float:
@@ -350,6 +366,7 @@ class FSTRun:
 
     def run(self, cycles:int|None=None) -> list[dict]:
         "Run until `cycles` (default: the config's) cycles are complete; return the metrics log."
+        if self.read_only: raise ValueError('this FSTRun was opened read_only (for evaluation): open it without read_only to train')
         total = cycles if cycles is not None else self.cfg.cycles
         if self.state['cycle'] == 0 and not self.records():
             self._log('eval', **self.evaluate(), best_prompt=self.population[0].text, population=self._population_record())
@@ -396,5 +413,6 @@ class FSTRun:
         self.bank.version, self.bank.batches = st['bank_version'], self.state['bank_batches']
         if self.gepa: self.gepa.rounds = st['gepa_rounds']
         _set_rng_state(torch.load(ckpt/'rng.pt', weights_only=False))
-        with open(self.metrics_path, 'r+b') as f: f.truncate(st['metrics_bytes'])   # drop records of the cycle that did not finish
+        if not self.read_only:
+            with open(self.metrics_path, 'r+b') as f: f.truncate(st['metrics_bytes'])   # drop records of the cycle that did not finish
         log.info('resumed %s at cycle %d (step %d)', self.dir, self.state['cycle'], self.state['step'])
