@@ -130,14 +130,14 @@ def eval_cmd(args) -> int:
     atomic_write(Path(args.run_dir)/'eval.json', json.dumps(res, indent=1))
     return 0
 
-# %% ../nbs/90_cli.ipynb #903d777f
+# %% ../nbs/90_cli.ipynb #bf3f1395
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb).')
     sub = p.add_subparsers(dest='command', required=True)
     d = sub.add_parser('demo', help='FST vs RL-only vs GEPA-only on the toy task (CPU, no key): figures and a report',
                        description='Train the toy base model if needed, run the three arms, write figures and report.md.')
     d.add_argument('--out', default='runs/demo', help='folder for the three runs, the figures and report.md')
-    d.add_argument('--cycles', type=int, default=8)
+    d.add_argument('--cycles', type=int, default=12)
     d.add_argument('--seed', type=int, default=0)
     d.add_argument('--quiet', action='store_true', help='no progress bars')
     d.set_defaults(func=demo_cmd)

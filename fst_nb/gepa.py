@@ -253,7 +253,7 @@ class GEPAResult:
                 'metric_calls': self.metric_calls, 'reused': self.reused, 'reflection_calls': self.reflection_calls,
                 'reflection_errors': self.reflection_errors, 'cost': round(self.usage.cost, 6), 'seconds': round(self.seconds, 2), 'stopped': self.stopped}
 
-# %% ../nbs/08_gepa.ipynb #5bf69268
+# %% ../nbs/08_gepa.ipynb #2b7738d4
 class GEPA:
     "One GEPA round at a time, under the generator's current weights."
     def __init__(self,
@@ -383,7 +383,8 @@ class GEPA:
                 res.accepted += len(fit)
             if cfg.use_merge and merges < cfg.max_merges and fit and not stop:
                 merges += self._try_merge(cands, scores, anchors, train, rng, res, round_no, rejected, spent)
-            if bar is not None: bar.n = spent(); bar.set_postfix(best=f'{max(sum(s.values())/len(s) for s in scores.values()):.3f}'); bar.refresh()
+            if bar is not None:
+                bar.set_postfix(best=f'{max(sum(s.values())/len(s) for s in scores.values()):.3f}', refresh=False); bar.update(spent() - bar.n)
         if bar is not None: bar.close()
         for c in cands: c.scores = dict(scores[c.id])
         res.front = pareto_front({c: scores[c] for c in cands.ids}, [e.id for e in anchors])
