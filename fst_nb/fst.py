@@ -24,7 +24,7 @@ log = logging.getLogger('fst_nb')
 __all__ = ['log', 'MODES', 'REFLECTORS', 'FSTConfig', 'load_task_splits', 'make_proposer', 'make_generator', 'latest_checkpoint',
            'FSTRun']
 
-# %% ../nbs/09_fst.ipynb #3bb1b73a
+# %% ../nbs/09_fst.ipynb #5bbfa95b
 MODES = ('fst', 'rl', 'gepa')
 REFLECTORS = ('offline', 'anthropic', 'openai', 'local')
 
@@ -51,11 +51,11 @@ class FSTConfig:
     group_size: int = 8               # G: rollouts per problem, spread over the K prompts
     problems_per_step: int = 8
     # sampling
-    max_new_tokens: int = 16
+    max_new_tokens: int = 0           # completion cap; 0: auto (16 for the toy task, 512 for math)
     temperature: float = 1.0
     batch_size: int = 64              # sequences per generate call
     # learner (slow weights)
-    lr: float = 2e-3
+    lr: float = 0.0                   # LoRA learning rate; 0: auto (2e-3 for the built-in toy models, 1e-4 otherwise)
     warmup_steps: int = 10
     loss_type: str = 'cispo'
     tau: float = 4.0
@@ -77,6 +77,8 @@ class FSTConfig:
 
     def __post_init__(self):
         def bad(name, msg): raise ValueError(f'FSTConfig.{name}: {msg}')
+        if self.max_new_tokens == 0: self.max_new_tokens = 16 if self.task == 'toy' else 512
+        if self.lr == 0: self.lr = 2e-3 if self.model in ('toy-base', 'tiny', 'tiny-qwen2') else 1e-4
         if self.mode not in MODES: bad('mode', f'must be one of {MODES}, got {self.mode!r}')
         if self.reflector not in REFLECTORS: bad('reflector', f'must be one of {REFLECTORS}, got {self.reflector!r}')
         for f in ('train_examples', 'eval_examples', 'cycles', 'rl_steps', 'top_k', 'group_size', 'problems_per_step', 'max_new_tokens',

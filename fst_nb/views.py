@@ -166,7 +166,7 @@ def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
                   '', '**Best prompt:**', '', '```', e['best_prompt'], '```']
     return '\n'.join(lines) + '\n'
 
-# %% ../nbs/10_views.ipynb #96f37d6d
+# %% ../nbs/10_views.ipynb #50bf4d59
 class Dashboard:
     "A live ipywidgets view of one or more runs' metrics: curves, cost, population. Feed it records with `update`."
     def __init__(self, min_interval:float=2.0):
@@ -195,9 +195,11 @@ class Dashboard:
         plot_reward_vs_samples(self.logs, axs[0]); plot_reward_vs_kl(self.logs, axs[1])
         for arm, recs in self.logs.items():
             label, color = ARM_STYLE.get(arm, (arm, None))
-            pts = [(r['rl_samples'], r['gepa_rollouts']) for r in recs if r['kind'] == 'eval']
-            if pts and any(g for _, g in pts): axs[2].plot(*zip(*pts), marker='o', ms=3, color=color, label=label)
-        axs[2].set(xlabel='RL samples', ylabel='GEPA rollouts', title='What the fast channel cost'); axs[2].grid(alpha=.3)
+            pts = [(r['rl_samples'], r['reflection_calls'], r['reflection_cost']) for r in recs if r['kind'] == 'eval']
+            if pts and any(c for _, c, _ in pts):
+                axs[2].plot([p[0] for p in pts], [p[1] for p in pts], marker='o', ms=3, color=color, label=f'{label} (${pts[-1][2]:.2f})')
+        axs[2].set(xlabel='RL samples', ylabel='reflection calls', title='RL samples vs reflection cost'); axs[2].grid(alpha=.3)
+        if axs[2].lines: axs[2].legend()
         fig.tight_layout()
         buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=80); plt.close(fig)
         self.image.value = buf.getvalue()
