@@ -23,7 +23,7 @@ def naive_token_logprobs(hidden:torch.Tensor,  # (N, H) final hidden states
     entropy = -(logp.exp()*logp).sum(-1).detach()
     return logp.gather(-1, targets[:, None]).squeeze(-1), entropy
 
-# %% ../nbs/04_logprobs.ipynb #655b7834
+# %% ../nbs/04_logprobs.ipynb #82328893
 def _chunk_rows(n_vocab:int, chunk_bytes:int) -> int:
     return max(16, chunk_bytes//(4*n_vocab))
 
@@ -52,12 +52,13 @@ class FusedTokenLogprobs(torch.autograd.Function):
         logp = torch.empty(N, dtype=acc, device=hidden.device)
         entropy = torch.empty_like(logp)
         head_grad = weight.requires_grad
-        dlogp_dh = None if head_grad else torch.empty(hidden.shape, dtype=acc, device=hidden.device)  # (N, H)
+        need_dh = ctx.needs_input_grad[0] and not head_grad  # no gradient wanted (e.g. the base policy's pass): skip the factor
+        dlogp_dh = torch.empty(hidden.shape, dtype=acc, device=hidden.device) if need_dh else None  # (N, H)
         with torch.no_grad():
             for s in range(0, N, C):
                 h, y = hidden[s:s+C], targets[s:s+C]
                 logp[s:s+C], entropy[s:s+C], p = chunk_fn(h, weight, y, temperature)
-                if not head_grad:  # (W_y - p W) / T, while p is at hand
+                if need_dh:  # (W_y - p W) / T, while p is at hand
                     g = weight[y].to(acc) - (p.to(weight.dtype) @ weight).to(acc)
                     dlogp_dh[s:s+C] = g.div_(temperature) if temperature != 1.0 else g
                 del p
@@ -72,6 +73,7 @@ class FusedTokenLogprobs(torch.autograd.Function):
     def backward(ctx, grad_logp, grad_entropy):
         if not ctx.head_grad:
             dlogp_dh, = ctx.saved_tensors
+            if dlogp_dh is None: return None, None, None, None, None, None
             return (grad_logp[:, None]*dlogp_dh).to(ctx.hidden_dtype), None, None, None, None, None
         hidden, weight, targets = ctx.saved_tensors
         T, C = ctx.temperature, ctx.chunk_rows

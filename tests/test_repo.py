@@ -1,6 +1,6 @@
 """The repository's own invariants: the package is exactly what the notebooks export, the notebooks
 are clean, and the docs site builds. Each check works on a copy, so it never edits your tree."""
-import shutil, subprocess, sys
+import os, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -14,8 +14,8 @@ def _copy(tmp_path) -> Path:
     for name in ('nbs', 'fst_nb'): shutil.copytree(ROOT/name, dst/name, ignore=shutil.ignore_patterns('__pycache__', '_proc', '.ipynb_checkpoints'))
     return dst
 
-def _run(cmd, cwd):
-    r = subprocess.run([str(BIN/cmd[0]), *cmd[1:]], cwd=cwd, capture_output=True, text=True)
+def _run(cmd, cwd, env=None):
+    r = subprocess.run([str(BIN/cmd[0]), *cmd[1:]], cwd=cwd, capture_output=True, text=True, env=env)
     assert r.returncode == 0, f'{" ".join(cmd)} failed:\n{r.stdout}\n{r.stderr}'
     return r
 
@@ -35,9 +35,18 @@ def test_notebooks_are_clean(tmp_path):
     dirty = sorted(p.name for p in (ROOT/'nbs').glob('*.ipynb') if (repo/'nbs'/p.name).read_text() != p.read_text())
     assert not dirty, f'notebooks not clean: {dirty}: run nbdev_clean and commit'
 
+def _no_quarto_env(tmp_path) -> dict:
+    """An environment where `quarto` resolves to a stub that fails: nbdev_proc_nbs would otherwise try to install quarto,
+    and then `pip install -e` the copy into this virtualenv (re-pointing the developer's editable install at a temp dir)."""
+    stub = tmp_path/'bin'/'quarto'
+    stub.parent.mkdir()
+    stub.write_text('#!/bin/sh\necho "quarto is not available here: this test renders the docs with smalldocs" >&2\nexit 1\n')
+    stub.chmod(0o755)
+    return {**os.environ, 'PATH': f'{stub.parent}{os.pathsep}{os.environ.get("PATH", "")}'}
+
 def test_docs_site_builds(tmp_path):
     repo = _copy(tmp_path)
-    _run(['nbdev_proc_nbs'], repo)
+    _run(['nbdev_proc_nbs'], repo, env=_no_quarto_env(tmp_path))
     r = _run(['smalldocs', 'render', '.'], repo/'_proc')
     pages = sorted(p.stem for p in (repo/'_proc'/'_docs').glob('*.html'))
     for nb in (ROOT/'nbs').glob('*.ipynb'): assert nb.stem in pages, f'no page for {nb.name}: {pages}\n{r.stdout}\n{r.stderr}'
