@@ -22,7 +22,7 @@ log = logging.getLogger('fst_nb')
 
 # %% auto #0
 __all__ = ['log', 'MODES', 'REFLECTORS', 'FSTConfig', 'load_task_splits', 'make_proposer', 'make_generator', 'latest_checkpoint',
-           'FSTRun']
+           'read_log', 'FSTRun']
 
 # %% ../nbs/09_fst.ipynb #5bbfa95b
 MODES = ('fst', 'rl', 'gepa')
@@ -189,7 +189,21 @@ def _set_rng_state(s:dict):
     random.setstate(s['python']); torch.set_rng_state(s['torch'])
     if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
-# %% ../nbs/09_fst.ipynb #b99cfd93
+# %% ../nbs/09_fst.ipynb #9dc9d00a
+def read_log(path:str|Path) -> list[dict]:
+    "The complete records of a metrics log; a last line still being written by a live run is left out."
+    path = Path(path)
+    if not path.exists(): return []
+    lines = path.read_text(encoding='utf-8').split('\n')
+    return [json.loads(l) for l in lines[:-1] if l.strip()]   # everything before the last newline is complete
+
+def _json_safe(x):
+    if isinstance(x, float) and not math.isfinite(x): return None
+    if isinstance(x, dict): return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
+    return x
+
+# %% ../nbs/09_fst.ipynb #eb1a58ea
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -257,7 +271,8 @@ class FSTRun:
                'rl_samples': self.state['rl_samples'], 'gepa_rollouts': self.state['gepa_rollouts'], 'reused': self.state['reused'],
                'reflection_calls': self.state['reflection_calls'], 'reflection_tokens': self.state['reflection_tokens'],
                'reflection_cost': round(self.state['reflection_cost'], 6), 'time': round(time.time(), 3), **rec}
-        with open(self.metrics_path, 'a', encoding='utf-8') as f: f.write(json.dumps(rec) + '\n'); f.flush(); os.fsync(f.fileno())
+        rec = _json_safe(rec)   # NaN/inf become null: the log stays strict JSON for any reader
+        with open(self.metrics_path, 'a', encoding='utf-8') as f: f.write(json.dumps(rec, allow_nan=False) + '\n'); f.flush(); os.fsync(f.fileno())
         for cb in self.callbacks:
             try: cb(rec)
             except Exception as e: log.warning('metrics callback %r failed: %s', cb, e)
@@ -265,8 +280,7 @@ class FSTRun:
 
     def records(self) -> list[dict]:
         "The metrics log so far."
-        if not self.metrics_path.exists(): return []
-        return [json.loads(l) for l in self.metrics_path.read_text().splitlines() if l.strip()]
+        return read_log(self.metrics_path)
 
     # -- evaluation
     def _heldout_reward(self, prompt:Candidate) -> tuple[float, list[Rollout]]:

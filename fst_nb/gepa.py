@@ -205,7 +205,7 @@ class RolloutBank:
         keys = {(c.id, e.id) for e, c in pairs}
         return sum(self.samples for k in keys if len(self._store.get(k, [])) < self.samples)
 
-# %% ../nbs/08_gepa.ipynb #2b5943b6
+# %% ../nbs/08_gepa.ipynb #c8da28da
 @dataclass
 class GEPAConfig:
     "Knobs of one GEPA round."
@@ -218,10 +218,11 @@ class GEPAConfig:
     use_merge:bool = False              # also try merging two front members with a common ancestor
     max_merges:int = 5                  # merge attempts per round
     perfect_score:float|None = 1.0      # a parent perfect on its minibatch is not reflected on (None: always reflect)
+    patience:int = 3                    # end the round after this many iterations in a row that evaluated no new child
     seed:int = 0
 
     def __post_init__(self):
-        for f in ('max_metric_calls', 'minibatch_size', 'samples', 'proposals', 'top_k'):
+        for f in ('max_metric_calls', 'minibatch_size', 'samples', 'proposals', 'top_k', 'patience'):
             v = getattr(self, f)
             if not isinstance(v, int) or v < 1: raise ValueError(f'GEPAConfig.{f} must be a positive integer, got {v!r}')
         if self.max_reflection_calls is not None and self.max_reflection_calls < 0:
@@ -253,7 +254,7 @@ class GEPAResult:
                 'metric_calls': self.metric_calls, 'reused': self.reused, 'reflection_calls': self.reflection_calls,
                 'reflection_errors': self.reflection_errors, 'cost': round(self.usage.cost, 6), 'seconds': round(self.seconds, 2), 'stopped': self.stopped}
 
-# %% ../nbs/08_gepa.ipynb #2b7738d4
+# %% ../nbs/08_gepa.ipynb #a9db5aa6
 class GEPA:
     "One GEPA round at a time, under the generator's current weights."
     def __init__(self,
@@ -309,7 +310,7 @@ class GEPA:
         self._score(list(cands), anchors, scores)
         for c in cands: c.meta.setdefault('found_at', spent())
         res = GEPAResult(cands, cands, {}, [])
-        rejected, order, merges = set(), [], 0
+        rejected, order, merges, stale = set(), [], 0, 0
         u0 = Usage(**vars(getattr(self.proposer, 'usage', Usage())))
         def batch():
             nonlocal order
@@ -358,6 +359,9 @@ class GEPA:
                     rec['outcome'] = 'duplicate'; continue
                 children[i] = child
             kids = sorted(children)
+            stale = 0 if kids else stale + 1
+            if stale >= cfg.patience and not stop:   # the proposer keeps repeating itself (or failing): more calls will not help
+                stop = f'no new proposals in {stale} iterations'
             child_rs = self.bank.evaluate([(e, children[i]) for i in kids for e in plan[i][1]])
             res.history += [recs[i] for i in sorted(recs)]
             accepted = []

@@ -16,7 +16,8 @@ log = logging.getLogger('fst_nb')
 # %% auto #0
 __all__ = ['log', 'CHAT_SPECIALS', 'CHATML_TEMPLATE', 'SMOLLM2_INSTALL', 'LORA_TARGETS', 'BUILTIN_MODELS', 'cache_dir',
            'char_tokenizer', 'tiny_model', 'smollm2_gguf', 'smollm2_dir', 'LoraSpec', 'add_lora', 'base_policy',
-           'Policy', 'resolve_dtype', 'left_pad', 'load_policy', 'ToyBaseSpec', 'pretrain_toy_base', 'toy_base_model']
+           'Policy', 'resolve_dtype', 'left_pad', 'load_policy', 'check_gpu_stack', 'ToyBaseSpec', 'pretrain_toy_base',
+           'toy_base_model']
 
 # %% ../nbs/02_models.ipynb #97095b2c
 def cache_dir() -> Path:
@@ -144,7 +145,7 @@ def base_policy(model):
                         'would need a second copy of the weights')
     with model.disable_adapter(): yield model
 
-# %% ../nbs/02_models.ipynb #cb4c78c1
+# %% ../nbs/02_models.ipynb #02bd5377
 @dataclass
 class Policy:
     "A policy LM and its tokenizer."
@@ -249,8 +250,25 @@ def load_policy(name:str='tiny',           # built-in name (see table), local fo
     if lora is not None: model = add_lora(model, lora)
     return Policy(model, tok, name, 'hf')
 
+def check_gpu_stack() -> list[str]:
+    "How the installed GPU stack differs from the version set the `gpu` extra pins (empty: it matches)."
+    from importlib import metadata
+    from packaging.requirements import Requirement
+    try: reqs = [Requirement(r) for r in metadata.requires('fst-nb') or []]
+    except metadata.PackageNotFoundError: return []
+    out = []
+    for r in reqs:
+        if r.marker is None or not r.marker.evaluate({'extra': 'gpu'}) or r.marker.evaluate({'extra': ''}): continue
+        try: v = metadata.version(r.name)
+        except metadata.PackageNotFoundError: out.append(f'{r.name} is not installed (the gpu extra pins {r.name}{r.specifier})'); continue
+        if not r.specifier.contains(v, prereleases=True): out.append(f'{r.name} {v} is installed; the gpu extra pins {r.name}{r.specifier}')
+    return out
+
 def _load_unsloth(name, lora, torch_dtype, max_seq_length, load_in_4bit, fast_inference, gpu_memory_utilization) -> Policy:
     "Load through Unsloth's FastLanguageModel (GPU)."
+    problems = check_gpu_stack()
+    if problems: log.warning('the GPU stack differs from the version set fst-nb was tested with (%s); if loading or training '
+                             "breaks, reinstall it with: pip install 'fst-nb[gpu]'", '; '.join(problems))
     from unsloth import FastLanguageModel  # imported first: unsloth patches transformers/peft/trl on import
     path = str(smollm2_dir()) if name == 'smollm2' else name
     model, tok = FastLanguageModel.from_pretrained(model_name=path, max_seq_length=max_seq_length, dtype=torch_dtype,
