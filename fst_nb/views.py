@@ -14,7 +14,7 @@ from .fst import latest_checkpoint, read_log
 __all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'compare', 'plot_reward_vs_samples',
            'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures', 'report', 'Dashboard']
 
-# %% ../nbs/10_views.ipynb #fe13631c
+# %% ../nbs/10_views.ipynb #c5ae0c2e
 def load_run(run_dir:str|Path) -> list[dict]:
     "The metrics records of the run in `run_dir`."
     f = Path(run_dir)/'metrics.jsonl'
@@ -25,23 +25,22 @@ def evals(records:Sequence[dict]) -> list[dict]:
     "The held-out evaluation records, in order."
     return [r for r in records if r['kind'] == 'eval']
 
-def samples_to_reach(ev:Sequence[dict], target:float, key:str='reward_with_prompt') -> float|None:
-    "RL samples at which the held-out reward first reaches `target`, interpolated linearly between evaluations (None: never)."
+def _at_crossing(ev:Sequence[dict], target:float, what:str, key:str='reward_with_prompt') -> float|None:
+    "`what` (a record field) where `key` first reaches `target`, interpolated linearly between evaluations (None: never)."
     for a, b in zip([None, *ev], ev):
         if b[key] >= target:
-            if a is None or b[key] == a[key]: return float(b['rl_samples'])
+            if a is None or b[key] == a[key]: return float(b[what])
             f = (target - a[key])/(b[key] - a[key])
-            return a['rl_samples'] + f*(b['rl_samples'] - a['rl_samples'])
+            return a[what] + f*(b[what] - a[what])
     return None
+
+def samples_to_reach(ev:Sequence[dict], target:float, key:str='reward_with_prompt') -> float|None:
+    "RL samples at which the held-out reward first reaches `target`, interpolated between evaluations (None: never)."
+    return _at_crossing(ev, target, 'rl_samples', key)
 
 def kl_at(ev:Sequence[dict], target:float, key:str='reward_with_prompt') -> float|None:
     "KL(policy || base) where the held-out reward first reaches `target`, interpolated like `samples_to_reach`."
-    for a, b in zip([None, *ev], ev):
-        if b[key] >= target:
-            if a is None or b[key] == a[key]: return b['kl_to_base']
-            f = (target - a[key])/(b[key] - a[key])
-            return a['kl_to_base'] + f*(b['kl_to_base'] - a['kl_to_base'])
-    return None
+    return _at_crossing(ev, target, 'kl_to_base', key)
 
 def compare(fst:Sequence[dict], rl:Sequence[dict]) -> dict:
     "FST vs RL-only at RL-only's best held-out reward: samples each needed, KL each had, and the ratios."
@@ -54,7 +53,7 @@ def compare(fst:Sequence[dict], rl:Sequence[dict]) -> dict:
             'sample_efficiency': (rl_n/fst_n if fst_n else math.inf) if fst_n is not None else 0.0,
             'kl_ratio': (fst_kl/rl_kl if rl_kl else math.nan) if fst_kl is not None else math.nan}
 
-# %% ../nbs/10_views.ipynb #70882e26
+# %% ../nbs/10_views.ipynb #b2f6ab2b
 ARM_STYLE = {'fst': ('FST', 'tab:blue'), 'rl': ('RL only', 'tab:orange'), 'gepa': ('GEPA only (frozen weights)', 'tab:green')}
 
 def _plt():
@@ -64,30 +63,27 @@ def _plt():
     import matplotlib.pyplot as plt
     return plt
 
-def plot_reward_vs_samples(runs:dict[str, Sequence[dict]], ax=None):
-    "Held-out reward (best prompt) against cumulative RL samples, one line per arm."
+def _reward_curves(runs:dict[str, Sequence[dict]], x:str, ax, xlabel:str, title:str, frozen_as_line:bool):
     plt = _plt()
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))
     for arm, recs in runs.items():
         ev = evals(recs)
+        if not ev: continue
         label, color = ARM_STYLE.get(arm, (arm, None))
-        if ev and ev[-1]['rl_samples'] == 0: ax.axhline(ev[-1]['reward_with_prompt'], ls='--', color=color, label=label)
-        else: ax.plot([r['rl_samples'] for r in ev], [r['reward_with_prompt'] for r in ev], marker='o', ms=3, color=color, label=label)
-    ax.set(xlabel='RL samples (rollouts trained on)', ylabel='held-out reward', title='Reward vs RL samples'); ax.grid(alpha=.3); ax.legend()
+        if ev[-1]['rl_samples'] == 0:   # frozen weights (GEPA only): no RL samples spent, no drift
+            if frozen_as_line: ax.axhline(ev[-1]['reward_with_prompt'], ls='--', color=color, label=label)
+            continue
+        ax.plot([r[x] for r in ev], [r['reward_with_prompt'] for r in ev], marker='o', ms=3, color=color, label=label)
+    ax.set(xlabel=xlabel, ylabel='held-out reward', title=title); ax.grid(alpha=.3); ax.legend()
     return ax
+
+def plot_reward_vs_samples(runs:dict[str, Sequence[dict]], ax=None):
+    "Held-out reward (best prompt) against cumulative RL samples, one line per arm (GEPA-only: a level line)."
+    return _reward_curves(runs, 'rl_samples', ax, 'RL samples (rollouts trained on)', 'Reward vs RL samples', True)
 
 def plot_reward_vs_kl(runs:dict[str, Sequence[dict]], ax=None):
     "Held-out reward against KL(policy || base) per token: how far each arm moved the weights for what it gained."
-    plt = _plt()
-    if ax is None: _, ax = plt.subplots(figsize=(6, 4))
-    for arm, recs in runs.items():
-        ev = evals(recs)
-        if not ev or ev[-1]['rl_samples'] == 0: continue
-        label, color = ARM_STYLE.get(arm, (arm, None))
-        ax.plot([r['kl_to_base'] for r in ev], [r['reward_with_prompt'] for r in ev], marker='o', ms=3, color=color, label=label)
-    ax.set(xlabel='KL(policy || base) per token, held-out', ylabel='held-out reward', title='Reward vs drift from the base model')
-    ax.grid(alpha=.3); ax.legend()
-    return ax
+    return _reward_curves(runs, 'kl_to_base', ax, 'KL(policy || base) per token, held-out', 'Reward vs drift from the base model', False)
 
 def lineage(run_dir:str|Path) -> list[dict]:
     "Every prompt the run kept, with parents, cycle, operator and anchor score (from the latest checkpoint)."
