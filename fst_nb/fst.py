@@ -203,7 +203,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #eb1a58ea
+# %% ../nbs/09_fst.ipynb #844d3ddc
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -337,16 +337,17 @@ class FSTRun:
         cfg, s = self.cfg, self.state
         problems = self._take(cfg.problems_per_step)
         pop = list(self.population)[:cfg.top_k] if cfg.mode == 'fst' else [Candidate(self.train.seed_prompt)]
-        per = cfg.group_size//len(pop)                          # G/K rollouts per prompt (G with a single prompt)
+        # each problem's G rollouts spread over the prompts: G/K each, or as evenly as it goes while the population is smaller than K
+        counts = [cfg.group_size//len(pop) + (i < cfg.group_size % len(pop)) for i in range(len(pop))]
         t0 = time.perf_counter()
-        if per == cfg.rollouts_per_prompt:                      # the bank's shape: reuse what the GEPA round scored
-            g0, r0 = self.bank.generated, self.bank.reused
+        if counts == [cfg.rollouts_per_prompt]*len(pop):       # the bank's shape: reuse what the GEPA round scored
+            r0 = self.bank.reused
             out = self.bank.evaluate([(e, c) for e in problems for c in pop])
             rollouts = [r for rs in out for r in rs]
             s['reused'] += self.bank.reused - r0
         else:
-            rollouts = self.train.score(self.gen.generate([(e, c) for e in problems for c in pop], n=per,
-                                                          seed=cfg.seed*1_000_003 + 7919*s['step'] + 1))
+            pairs = [(e, c) for e in problems for c, n in zip(pop, counts) for _ in range(n)]
+            rollouts = self.train.score(self.gen.generate(pairs, seed=cfg.seed*1_000_003 + 7919*s['step'] + 1))
         gen_s = time.perf_counter() - t0
         m = self.learner.step(rollouts)
         self.gen.policy_version = self.learner.policy_version
