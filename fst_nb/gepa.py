@@ -254,7 +254,7 @@ class GEPAResult:
                 'metric_calls': self.metric_calls, 'reused': self.reused, 'reflection_calls': self.reflection_calls,
                 'reflection_errors': self.reflection_errors, 'cost': round(self.usage.cost, 6), 'seconds': round(self.seconds, 2), 'stopped': self.stopped}
 
-# %% ../nbs/08_gepa.ipynb #a9db5aa6
+# %% ../nbs/08_gepa.ipynb #72785605
 class GEPA:
     "One GEPA round at a time, under the generator's current weights."
     def __init__(self,
@@ -406,8 +406,8 @@ class GEPA:
         def ancestors(cid):
             out, todo = set(), [cid]
             while todo:
-                for p in cands[todo.pop()].parents if todo[-1] in cands else []:
-                    if p not in out and p in cands: out.add(p); todo.append(p)
+                for p in cands[todo.pop()].parents:
+                    if p in cands and p not in out: out.add(p); todo.append(p)
             return out
         pairs = [(a, b) for a in front for b in front if a < b and not ({a} & ancestors(b)) and not ({b} & ancestors(a)) and ancestors(a) & ancestors(b)]
         if not pairs: return 0

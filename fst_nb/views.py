@@ -53,7 +53,7 @@ def compare(fst:Sequence[dict], rl:Sequence[dict]) -> dict:
             'sample_efficiency': (rl_n/fst_n if fst_n else math.inf) if fst_n is not None else 0.0,
             'kl_ratio': (fst_kl/rl_kl if rl_kl else math.nan) if fst_kl is not None else math.nan}
 
-# %% ../nbs/10_views.ipynb #b2f6ab2b
+# %% ../nbs/10_views.ipynb #de5bb41a
 ARM_STYLE = {'fst': ('FST', 'tab:blue'), 'rl': ('RL only', 'tab:orange'), 'gepa': ('GEPA only (frozen weights)', 'tab:green')}
 
 def _plt():
@@ -74,7 +74,8 @@ def _reward_curves(runs:dict[str, Sequence[dict]], x:str, ax, xlabel:str, title:
             if frozen_as_line: ax.axhline(ev[-1]['reward_with_prompt'], ls='--', color=color, label=label)
             continue
         ax.plot([r[x] for r in ev], [r['reward_with_prompt'] for r in ev], marker='o', ms=3, color=color, label=label)
-    ax.set(xlabel=xlabel, ylabel='held-out reward', title=title); ax.grid(alpha=.3); ax.legend()
+    ax.set(xlabel=xlabel, ylabel='held-out reward', title=title); ax.grid(alpha=.3)
+    if ax.get_legend_handles_labels()[0]: ax.legend()
     return ax
 
 def plot_reward_vs_samples(runs:dict[str, Sequence[dict]], ax=None):
