@@ -4,15 +4,18 @@ Same toy task, same generator (the toy base model through HFGenerator on CPU), s
 calls, and the same scripted reflection LM made to take `--latency` seconds per call (as a remote LLM
 does). Three configurations:
 
-- ours: `GEPA` with `--proposals` parents per iteration (parallel reflection calls, batched evaluations,
-  rollout reuse);
+- ours (fast): `GEPA` with `--proposals` parents per wave (parallel reflection calls, batched evaluations,
+  rollout reuse), every accepted child scored on the anchors;
+- ours (siblings merged, the library default): the same, but the accepted children of one parent in a wave
+  are folded into one prompt and scored on the anchors once, so the budget buys more waves (better prompts,
+  more wall time);
 - gepa (default): `gepa.optimize` as documented, one proposal per iteration;
 - gepa (parallel): the reference at its best in this version: `IndependentSampling(n)` parents per
   iteration, a reflection LM with `batch_complete` that runs the calls in threads, and an adapter with
   `batch_evaluate` (one generator batch per stage).
 
-Prints each wall time, best anchor score and metric calls, then `speedup=` (gepa default / ours) and
-`speedup_vs_parallel=` (gepa parallel / ours).
+Prints each wall time, best anchor score and metric calls, then `speedup=` (gepa default / ours fast),
+`speedup_vs_parallel=` (gepa parallel / ours fast), and the same two for ours with siblings merged.
 
     HF_HUB_OFFLINE=1 python bench/gepa_round.py [--budget 300] [--latency 1.0] [--proposals 8]
 """
@@ -45,7 +48,6 @@ def main():
     ap.add_argument('--latency', type=float, default=1.0, help='seconds per reflection call')
     ap.add_argument('--proposals', type=int, default=8, help='parallel proposals (ours and gepa parallel)')
     ap.add_argument('--anchors', type=int, default=32)
-    ap.add_argument('--merge', action='store_true', help='ours: also merge front members (use_merge)')
     ap.add_argument('--seeds', type=int, default=3, help='rounds per configuration (seeds 0..n-1); medians and means reported')
     a = ap.parse_args()
     torch.set_num_threads(2)
@@ -53,8 +55,9 @@ def main():
     train, anchors = toy_task(96, split='train'), toy_task(a.anchors, split='test')
     refl = SlowReflector(a.latency)
 
-    def ours(seed):
-        r = GEPA(gen, train, ReflectiveProposer(CallableLM(lambda s, u: refl(u))), GEPAConfig(max_metric_calls=a.budget, proposals=a.proposals, use_merge=a.merge, seed=seed)).run(
+    def ours(seed, merge_siblings):
+        r = GEPA(gen, train, ReflectiveProposer(CallableLM(lambda s, u: refl(u))),
+                 GEPAConfig(max_metric_calls=a.budget, proposals=a.proposals, merge_siblings=merge_siblings, seed=seed)).run(
             [TOY_SEED_PROMPT], train.examples, anchors.examples)
         return r.best.mean_score, r.metric_calls, r.reflection_calls
     def theirs(parallel, seed):
@@ -72,7 +75,8 @@ def main():
         return max(r.val_aggregate_scores), r.total_metric_calls, len(r.candidates)
 
     import statistics as st
-    runs = {'ours': ours, 'gepa': lambda sd: theirs(False, sd), 'gepa_parallel': lambda sd: theirs(True, sd)}
+    runs = {'ours_fast': lambda sd: ours(sd, False), 'ours_merged': lambda sd: ours(sd, True),
+            'gepa': lambda sd: theirs(False, sd), 'gepa_parallel': lambda sd: theirs(True, sd)}
     res = {k: [] for k in runs}
     for sd in range(a.seeds):                       # alternate the configurations within each seed
         for name, fn in runs.items():
@@ -82,8 +86,9 @@ def main():
         secs[name] = st.median(r[0] for r in rows)
         print(f'{name:14s} median wall {secs[name]:6.2f} s   mean best anchor score {st.mean(r[1] for r in rows):.3f}   '
               f'metric calls {[r[2] for r in rows]}   (budget {a.budget}, {a.seeds} seeds)')
-    print(f"ours_seconds={secs['ours']:.2f} gepa_seconds={secs['gepa']:.2f} gepa_parallel_seconds={secs['gepa_parallel']:.2f}")
-    print(f"speedup={secs['gepa']/secs['ours']:.2f} speedup_vs_parallel={secs['gepa_parallel']/secs['ours']:.2f}")
+    print(' '.join(f'{k}_seconds={v:.2f}' for k, v in secs.items()))
+    print(f"speedup={secs['gepa']/secs['ours_fast']:.2f} speedup_vs_parallel={secs['gepa_parallel']/secs['ours_fast']:.2f}")
+    print(f"speedup_merged={secs['gepa']/secs['ours_merged']:.2f} speedup_merged_vs_parallel={secs['gepa_parallel']/secs['ours_merged']:.2f}")
 
 class _Sequential:
     "The adapter as a plain gepa user writes it: evaluate and make_reflective_dataset only (no batch_evaluate)."

@@ -205,7 +205,7 @@ class RolloutBank:
         keys = {(c.id, e.id) for e, c in pairs}
         return sum(self.samples for k in keys if len(self._store.get(k, [])) < self.samples)
 
-# %% ../nbs/08_gepa.ipynb #c8da28da
+# %% ../nbs/08_gepa.ipynb #992625e2
 @dataclass
 class GEPAConfig:
     "Knobs of one GEPA round."
@@ -216,6 +216,7 @@ class GEPAConfig:
     proposals:int = 4                   # parents mutated per iteration: parallel reflection calls, one generator batch
     top_k:int = 4                       # prompts kept at the end of the round (FST's K)
     use_merge:bool = False              # also try merging two front members with a common ancestor
+    merge_siblings:bool = True          # fold the accepted children of one parent in a wave into one prompt (one anchor pass, not several)
     max_merges:int = 5                  # merge attempts per round
     perfect_score:float|None = 1.0      # a parent perfect on its minibatch is not reflected on (None: always reflect)
     patience:int = 3                    # end the round after this many iterations in a row that evaluated no new child
@@ -254,7 +255,7 @@ class GEPAResult:
                 'metric_calls': self.metric_calls, 'reused': self.reused, 'reflection_calls': self.reflection_calls,
                 'reflection_errors': self.reflection_errors, 'cost': round(self.usage.cost, 6), 'seconds': round(self.seconds, 2), 'stopped': self.stopped}
 
-# %% ../nbs/08_gepa.ipynb #72785605
+# %% ../nbs/08_gepa.ipynb #9b42f8c5
 class GEPA:
     "One GEPA round at a time, under the generator's current weights."
     def __init__(self,
@@ -372,6 +373,8 @@ class GEPA:
                 recs[i].update(parent_sum=p_sum, child_sum=c_sum, outcome='accepted' if ok else 'rejected')
                 if ok: accepted.append(children[i])
                 else: rejected.add(children[i].id)
+            if cfg.merge_siblings and len(accepted) > 1:
+                accepted = self._merge_siblings(accepted, plan, children, cands, rejected, anchors, spent, res, round_no)
             # accepted children on the anchors, as many as the budget allows (in proposal order)
             room = (cfg.max_metric_calls - spent())
             fit = []
@@ -399,6 +402,31 @@ class GEPA:
         res.usage = Usage(*(getattr(u1, f) - getattr(u0, f) for f in Usage.__dataclass_fields__))
         res.seconds, res.stopped = time.perf_counter() - t0, stop
         return res
+
+    def _merge_siblings(self, accepted, plan, children, cands, rejected, anchors, spent, res, round_no) -> list[Candidate]:
+        "Fold accepted children of the same parent into one prompt; keep it instead of them if it beats the parent on their minibatches."
+        cfg, out, by_parent = self.cfg, [], {}
+        for c in accepted: by_parent.setdefault(c.parents[0], []).append(c)
+        for pid, kids in by_parent.items():
+            if len(kids) < 2: out += kids; continue
+            text = kids[0].text
+            for kid in kids[1:]: text = self.proposer.merge(Candidate(text), kid, cands[pid]) or text
+            m = Candidate(text, parents=[pid], meta={'op': 'merge', 'round': round_no, 'merged': [c.id for c in kids]})
+            mb = list({e.id: e for i, ch in children.items() if ch in kids for e in plan[i][1]}.values())
+            need = self.bank.missing([(e, m) for e in mb]) + len(anchors)*cfg.samples
+            if m.id in cands or m.id in rejected or m.id in {c.id for c in kids} or spent() + need > cfg.max_metric_calls:
+                out += kids; continue
+            m_sum = sum(r.reward for rs in self.bank.evaluate([(e, m) for e in mb]) for r in rs)/cfg.samples
+            p_sum = sum(r.reward for rs in self.bank.evaluate([(e, cands[pid]) for e in mb]) for r in rs)/cfg.samples
+            ok = m_sum > p_sum
+            res.history.append({'round': round_no, 'parent': pid, 'child': m.id, 'minibatch': [e.id for e in mb], 'merged': [c.id for c in kids],
+                                'parent_sum': p_sum, 'child_sum': m_sum, 'outcome': 'merged siblings' if ok else 'rejected'})
+            if ok:
+                out.append(m)
+                for h in res.history:
+                    if h.get('child') in {c.id for c in kids} and h['outcome'] == 'accepted': h['outcome'] = f'accepted, merged into {m.id}'
+            else: rejected.add(m.id); out += kids
+        return out
 
     def _try_merge(self, cands, scores, anchors, train, rng, res, round_no, rejected, spent) -> int:
         "Merge two front members with a common ancestor; accept if it beats both on a minibatch. Returns 1 if a merge was tried."
