@@ -91,14 +91,16 @@ class ReflectiveProposer:
     @property
     def usage(self) -> Usage: return self.lm.usage
 
-# %% ../nbs/08_gepa.ipynb #6c4f85f9
+# %% ../nbs/08_gepa.ipynb #b0504969
 _SENT = re.compile(r'(?<=[.!?])\s+')
 
 class OfflineMutator:
     "A rule-based stand-in for a reflection LM: copies facts and lessons from verifier feedback, and demonstrations from successful rollouts, into the prompt."
     name = 'offline'
-    def __init__(self, max_lessons:int=3, max_demos:int=2, max_line_chars:int=300, facts_label:str='Facts:'):
+    def __init__(self, max_lessons:int=3, max_demos:int=2, max_line_chars:int=300, facts_label:str='Facts:',
+                 demo_reward:float=1.0):  # only rollouts with at least this reward are demonstrated (a half-right answer would teach its mistake)
         self.max_lessons, self.max_demos, self.max_line_chars, self.facts_label = max_lessons, max_demos, max_line_chars, facts_label
+        self.demo_reward = demo_reward
         self.usage = Usage()
 
     def parse(self, text:str) -> dict:
@@ -129,7 +131,7 @@ class OfflineMutator:
                       and sent not in p['lessons'] and len(p['lessons']) < self.max_lessons):
                     p['lessons'].append(clip(sent, self.max_line_chars)); new = True
         if not new:
-            good = sorted((r for r in rollouts if r.reward and r.reward > 0), key=lambda r: -r.reward)
+            good = sorted((r for r in rollouts if r.reward is not None and r.reward >= self.demo_reward), key=lambda r: -r.reward)
             for r in good[:1]:
                 demo = clip(f'{r.example.problem} -> {r.completion.strip()}'.replace('\n', ' '), self.max_line_chars)
                 if demo not in p['examples']: p['examples'] = (p['examples'] + [demo])[-self.max_demos:]
