@@ -22,7 +22,7 @@ log = logging.getLogger('fst_nb')
 
 # %% auto #0
 __all__ = ['log', 'MODES', 'REFLECTORS', 'FSTConfig', 'load_task_splits', 'make_proposer', 'make_generator', 'latest_checkpoint',
-           'read_log', 'FSTRun']
+           'cycle_line', 'read_log', 'FSTRun']
 
 # %% ../nbs/09_fst.ipynb #5bbfa95b
 MODES = ('fst', 'rl', 'gepa')
@@ -189,7 +189,14 @@ def _set_rng_state(s:dict):
     random.setstate(s['python']); torch.set_rng_state(s['torch'])
     if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
-# %% ../nbs/09_fst.ipynb #9dc9d00a
+# %% ../nbs/09_fst.ipynb #e77cee74
+def cycle_line(rec:dict) -> str:
+    "A one-line summary of an evaluation record, for terminals."
+    best = rec['best_prompt'].replace('\n', ' | ')
+    return (f"after cycle {rec['cycle']} [{rec['arm']}]: held-out reward {rec['reward_with_prompt']:.3f} (seed prompt {rec['reward_without_prompt']:.3f}), "
+            f"KL {rec['kl_to_base']:.4f}, {rec['rl_samples']} RL samples, {rec['gepa_rollouts']} GEPA rollouts, "
+            f"{rec['reflection_calls']} reflection calls (${rec['reflection_cost']:.2f}); best prompt: {best[:100]!r}")
+
 def read_log(path:str|Path) -> list[dict]:
     "The complete records of a metrics log; a last line still being written by a live run is left out."
     path = Path(path)
@@ -203,7 +210,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #844d3ddc
+# %% ../nbs/09_fst.ipynb #62f36d08
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -378,8 +385,11 @@ class FSTRun:
         t = time.perf_counter(); ev = self.evaluate(); phase['eval_seconds'] = round(time.perf_counter() - t, 3)
         self.state['seconds'] += time.perf_counter() - t0
         self.state['cycle'] += 1
-        self._log('eval', **ev, **phase, best_prompt=self.population[0].text, population=self._population_record())
+        rec = self._log('eval', **ev, **phase, best_prompt=self.population[0].text, population=self._population_record())
         self.save()
+        if self.progress:   # one line per cycle for whoever watches a terminal (tqdm.write keeps the bars intact)
+            from tqdm.auto import tqdm
+            tqdm.write(cycle_line(rec))
 
     def run(self, cycles:int|None=None) -> list[dict]:
         "Run until `cycles` (default: the config's) cycles are complete; return the metrics log."
