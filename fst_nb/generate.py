@@ -14,14 +14,20 @@ from .models import Policy, left_pad
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'build_messages', 'SamplingConfig', 'Generator', 'HFGenerator', 'sequence_logprobs', 'VLLMGenerator']
+__all__ = ['log', 'build_messages', 'render_prompt', 'SamplingConfig', 'Generator', 'HFGenerator', 'sequence_logprobs',
+           'VLLMGenerator']
 
-# %% ../nbs/03_generate.ipynb #1fbcdda0
+# %% ../nbs/03_generate.ipynb #51dc81ed
 def build_messages(example:Example, candidate:Candidate|None) -> list[dict]:
     "The chat messages for `example` under `candidate`: its prompt as the system message (if any), the problem as the user message."
     msgs = [{'role': 'user', 'content': example.problem}]
     if candidate is not None and candidate.text: msgs.insert(0, {'role': 'system', 'content': candidate.text})
     return msgs
+
+def render_prompt(tokenizer, messages:list[dict]) -> list[int]:
+    "Token ids of `messages` in the tokenizer's chat template, ending with the assistant turn's header."
+    out = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+    return list(out['input_ids'] if hasattr(out, 'keys') else out)   # transformers 5 returns a BatchEncoding
 
 @dataclass
 class SamplingConfig:
@@ -55,7 +61,7 @@ def _check_pairs(pairs, n:int) -> list[tuple[Example, Candidate]]:
             raise TypeError(f'pairs[{i}] must be an (Example, Candidate) tuple, got {type(p).__name__}')
     return pairs
 
-# %% ../nbs/03_generate.ipynb #871d1998
+# %% ../nbs/03_generate.ipynb #1db02a48
 class HFGenerator:
     "Batched sampling with `model.generate` (left padding, KV cache, stop at the end token), recording behaviour log-probs."
     def __init__(self,
@@ -74,8 +80,7 @@ class HFGenerator:
 
     def render(self, messages:list[dict]) -> list[int]:
         "Prompt token ids for `messages`, ending with the assistant turn's header."
-        out = self.policy.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
-        return list(out['input_ids'] if hasattr(out, 'keys') else out)
+        return render_prompt(self.policy.tokenizer, messages)
 
     @torch.no_grad()
     def generate(self, pairs:Sequence[tuple[Example, Candidate]], n:int=1, seed:int=0) -> list[Rollout]:
