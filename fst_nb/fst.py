@@ -244,7 +244,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #c732c086
+# %% ../nbs/09_fst.ipynb #d1e4e713
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -263,8 +263,8 @@ class FSTRun:
         torch.manual_seed(cfg.seed); random.seed(cfg.seed)
         self.policy = load_policy(cfg.model, lora=LoraSpec(r=cfg.lora_r, alpha=cfg.lora_alpha, seed=cfg.seed), dtype=cfg.dtype, device=cfg.device)
         self.gen = make_generator(self.policy, cfg)
-        longest = max(len(render_prompt(self.policy.tokenizer, build_messages(e, Candidate(p))))
-                      for e in self.train.examples[:256] for p in (cfg.seed_prompts or [self.train.seed_prompt]))
+        seeds = cfg.seed_prompts or [self.train.seed_prompt]
+        longest = max(len(render_prompt(self.policy.tokenizer, build_messages(e, Candidate(p)))) for e in self.train.examples[:256] for p in seeds)
         self.plan = memory_plan(self.policy, cfg, longest)
         if progress: print(format_plan(self.plan), flush=True)
         if cfg.memory_check and self.policy.device.type == 'cuda':
@@ -276,7 +276,6 @@ class FSTRun:
         self.gepa = GEPA(self.gen, self.train, self.proposer, GEPAConfig(
             max_metric_calls=cfg.gepa_budget, minibatch_size=cfg.minibatch_size, samples=cfg.rollouts_per_prompt,
             proposals=cfg.proposals, top_k=cfg.top_k, seed=cfg.seed), bank=self.bank) if self.proposer else None
-        seeds = cfg.seed_prompts or [self.train.seed_prompt]
         self.population = Population(Candidate(p, meta={'op': 'seed', 'round': -1}) for p in seeds)
         self.order = self._shuffled(0)
         self.state = {'cycle': 0, 'step': 0, 'cursor': 0, 'epoch': 0, 'rl_samples': 0, 'gepa_rollouts': 0, 'reused': 0,
@@ -297,19 +296,18 @@ class FSTRun:
     def _shuffled(self, epoch:int) -> list[Example]:
         ex = list(self.train.examples); random.Random(f'{self.cfg.seed}-data-{epoch}').shuffle(ex); return ex
 
-    def _peek(self, n:int) -> list[Example]:
+    def _walk(self, n:int):
+        "The next `n` problems, and the (cursor, epoch, order) after them."
         out, cur, ep, order = [], self.state['cursor'], self.state['epoch'], self.order
         while len(out) < n:
             if cur == len(order): cur, ep = 0, ep + 1; order = self._shuffled(ep)
             out.append(order[cur]); cur += 1
-        return out
+        return out, cur, ep, order
+
+    def _peek(self, n:int) -> list[Example]: return self._walk(n)[0]
 
     def _take(self, n:int) -> list[Example]:
-        out = self._peek(n)
-        for _ in range(n):
-            if self.state['cursor'] == len(self.order):
-                self.state['cursor'], self.state['epoch'] = 0, self.state['epoch'] + 1; self.order = self._shuffled(self.state['epoch'])
-            self.state['cursor'] += 1
+        out, self.state['cursor'], self.state['epoch'], self.order = self._walk(n)
         return out
 
     # -- metrics: append-only JSONL, flushed per record

@@ -257,7 +257,11 @@ class GEPAResult:
                 'metric_calls': self.metric_calls, 'reused': self.reused, 'reflection_calls': self.reflection_calls,
                 'reflection_errors': self.reflection_errors, 'cost': round(self.usage.cost, 6), 'seconds': round(self.seconds, 2), 'stopped': self.stopped}
 
-# %% ../nbs/08_gepa.ipynb #9b42f8c5
+# %% ../nbs/08_gepa.ipynb #a07f260c
+def _reward_sum(groups:Sequence[Sequence[Rollout]], samples:int) -> float:
+    "Sum over problems of the mean reward of each problem's `samples` rollouts (the minibatch score GEPA compares)."
+    return sum(r.reward for rs in groups for r in rs)/samples
+
 class GEPA:
     "One GEPA round at a time, under the generator's current weights."
     def __init__(self,
@@ -288,7 +292,7 @@ class GEPA:
             progress:bool=False,                            # a tqdm bar over metric calls
            ) -> GEPAResult:
         cfg, t0 = self.cfg, time.perf_counter()
-        seeds = list(population) if not isinstance(population, Population) else list(population)
+        seeds = list(population)
         if not seeds: raise ValueError('GEPA needs at least one seed prompt (the population is empty)')
         train, anchors = list(train), list(anchors if anchors is not None else train)
         if len(train) < cfg.minibatch_size: raise ValueError(f'GEPA needs at least minibatch_size={cfg.minibatch_size} training problems, got {len(train)}')
@@ -314,7 +318,7 @@ class GEPA:
         for c in cands: c.meta.setdefault('found_at', spent())
         res = GEPAResult(cands, cands, {}, [])
         rejected, order, merges, stale = set(), [], 0, 0
-        u0 = Usage(**vars(getattr(self.proposer, 'usage', Usage())))
+        u0 = getattr(self.proposer, 'usage', Usage())   # usage objects are replaced, never mutated: this is a snapshot
         def batch():
             nonlocal order
             if len(order) < cfg.minibatch_size:
@@ -369,8 +373,7 @@ class GEPA:
             res.history += [recs[i] for i in sorted(recs)]
             accepted = []
             for n, i in enumerate(kids):
-                p_sum = sum(r.reward for rs in traces[i] for r in rs)/cfg.samples
-                c_sum = sum(r.reward for rs in child_rs[n*k:(n + 1)*k] for r in rs)/cfg.samples
+                p_sum, c_sum = _reward_sum(traces[i], cfg.samples), _reward_sum(child_rs[n*k:(n + 1)*k], cfg.samples)
                 ok = c_sum > p_sum
                 recs[i].update(parent_sum=p_sum, child_sum=c_sum, outcome='accepted' if ok else 'rejected')
                 if ok: accepted.append(children[i])
@@ -400,8 +403,7 @@ class GEPA:
         ranked = sorted(cands, key=lambda c: (c.id not in res.front, -c.mean_score, -res.front.get(c.id, 0)))
         res.population = Population(ranked[:cfg.top_k])
         res.metric_calls, res.reused = self.bank.generated - g0, self.bank.reused - r0
-        u1 = getattr(self.proposer, 'usage', Usage())
-        res.usage = Usage(*(getattr(u1, f) - getattr(u0, f) for f in Usage.__dataclass_fields__))
+        res.usage = getattr(self.proposer, 'usage', Usage()) - u0
         res.seconds, res.stopped = time.perf_counter() - t0, stop
         return res
 
@@ -418,8 +420,8 @@ class GEPA:
             need = self.bank.missing([(e, m) for e in mb]) + len(anchors)*cfg.samples
             if m.id in cands or m.id in rejected or m.id in {c.id for c in kids} or spent() + need > cfg.max_metric_calls:
                 out += kids; continue
-            m_sum = sum(r.reward for rs in self.bank.evaluate([(e, m) for e in mb]) for r in rs)/cfg.samples
-            p_sum = sum(r.reward for rs in self.bank.evaluate([(e, cands[pid]) for e in mb]) for r in rs)/cfg.samples
+            m_sum = _reward_sum(self.bank.evaluate([(e, m) for e in mb]), cfg.samples)
+            p_sum = _reward_sum(self.bank.evaluate([(e, cands[pid]) for e in mb]), cfg.samples)
             ok = m_sum > p_sum
             res.history.append({'round': round_no, 'parent': pid, 'child': m.id, 'minibatch': [e.id for e in mb], 'merged': [c.id for c in kids],
                                 'parent_sum': p_sum, 'child_sum': m_sum, 'outcome': 'merged siblings' if ok else 'rejected'})
@@ -452,10 +454,10 @@ class GEPA:
         if spent() + need > self.cfg.max_metric_calls: return 1
         out = self.bank.evaluate([(e, x) for x in (cands[a], cands[b], child) for e in mb])
         k = len(mb)
-        sums = [sum(r.reward for rs in out[i*k:(i + 1)*k] for r in rs) for i in range(3)]
+        sums = [_reward_sum(out[i*k:(i + 1)*k], self.cfg.samples) for i in range(3)]
         ok = sums[2] > max(sums[:2])
         res.history.append({'round': round_no, 'parent': a, 'other_parent': b, 'child': child.id, 'minibatch': [e.id for e in mb],
-                            'parent_sum': max(sums[:2])/self.cfg.samples, 'child_sum': sums[2]/self.cfg.samples, 'outcome': 'merged' if ok else 'rejected'})
+                            'parent_sum': max(sums[:2]), 'child_sum': sums[2], 'outcome': 'merged' if ok else 'rejected'})
         if ok:
             self._score([child], anchors, scores); child.meta['found_at'] = spent(); cands.add(child); res.accepted += 1
         else: rejected.add(child.id)

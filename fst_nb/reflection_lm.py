@@ -14,7 +14,7 @@ log = logging.getLogger('fst_nb')
 __all__ = ['log', 'PRICES_PER_MTOK', 'ReflectionError', 'BudgetExceeded', 'TruncatedReply', 'Usage', 'Budget', 'ReflectionLM',
            'extract_prompt', 'APIReflectionLM', 'AnthropicLM', 'OpenAICompatLM', 'LocalHFLM', 'CallableLM']
 
-# %% ../nbs/07_reflection_lm.ipynb #409f8674
+# %% ../nbs/07_reflection_lm.ipynb #e72dd7c5
 class ReflectionError(RuntimeError):
     "A reflection call failed for good (after retries, or for a reason retrying cannot fix)."
 
@@ -35,6 +35,8 @@ class Usage:
     calls: int = 0
     def __add__(self, o:'Usage') -> 'Usage':
         return Usage(*(getattr(self, f) + getattr(o, f) for f in self.__dataclass_fields__))
+    def __sub__(self, o:'Usage') -> 'Usage':
+        return Usage(*(getattr(self, f) - getattr(o, f) for f in self.__dataclass_fields__))
     @property
     def tokens(self) -> int: return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_write_tokens
 
