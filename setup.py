@@ -32,6 +32,7 @@ setuptools.setup(
     ] + ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(s['min_python']):]],
     packages=setuptools.find_packages(include=['fst_nb', 'fst_nb.*']),
     include_package_data=True,
+    package_data={'fst_nb': ['assets/toy_base/*']},   # the shipped toy base model (tools/build_toy_base.py)
     python_requires='>=' + s['min_python'],
     install_requires=reqs('requirements'),
     extras_require={'gpu': reqs('gpu_requirements'), 'dev': reqs('dev_requirements')},
