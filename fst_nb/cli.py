@@ -9,7 +9,8 @@ from pathlib import Path
 from .core import Candidate, save_jsonl
 
 # %% auto #0
-__all__ = ['make_task', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd', 'build_parser', 'main']
+__all__ = ['DEMO_SECONDS_PER_CYCLE', 'make_task', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd', 'build_parser',
+           'main']
 
 # %% ../nbs/90_cli.ipynb #d3530c2c
 def make_task(name:str,             # 'toy', 'math', or a math dataset (file, folder or hub name)
@@ -65,7 +66,7 @@ def sample_cmd(args) -> int:
         print(f'wrote {len(all_rollouts)} rollouts to {args.out}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #7283ae33
+# %% ../nbs/90_cli.ipynb #12a9b1af
 def _finish(runs:dict, out:Path, title:str) -> str:
     from fst_nb.views import save_figures, report
     from fst_nb.core import atomic_write
@@ -74,18 +75,26 @@ def _finish(runs:dict, out:Path, title:str) -> str:
     atomic_write(out/'report.md', md)
     return md
 
+# seconds per cycle of each demo arm on two idle CPU cores (measured with the shipped toy base; see the note in the issues)
+DEMO_SECONDS_PER_CYCLE = {'fst': 3.0, 'rl': 1.5, 'gepa': 1.0}
+
 def demo_cmd(args) -> int:
     "`fst demo`: FST, RL-only and GEPA-only on the toy task; figures and a report."
     from fst_nb.fst import FSTRun, FSTConfig
     out, t0 = Path(args.out), time.perf_counter()
     cfgs = {arm: FSTConfig(mode=arm, cycles=args.cycles, seed=args.seed, out_dir=str(out/arm)) for arm in ('fst', 'rl', 'gepa')}
+    eta = args.cycles*sum(DEMO_SECONDS_PER_CYCLE.values())
+    print(f'fst demo: FST, RL only and GEPA only on the toy cipher task, {args.cycles} cycles each, on the CPU with the toy base '
+          f'model that ships with fst-nb; about {max(10, round(eta, -1)):.0f} s on two idle cores. Writes {out}/report.md and figures.', flush=True)
     runs = {}
     for arm, cfg in cfgs.items():
         print(f'== {arm}: {cfg.cycles} cycles of ' + {'fst': 'GEPA + RL', 'rl': 'RL (seed prompt)', 'gepa': 'GEPA (frozen weights)'}[arm], flush=True)
+        args._run_dir = (out/arm, f'`fst resume {out/arm}` finishes the {arm} arm; `fst demo` starts the demo again')
         recs = FSTRun(cfg, progress=not args.quiet, resume=False).run()
         e = [r for r in recs if r['kind'] == 'eval'][-1]
         print(f"   held-out reward {e['reward_with_prompt']:.3f}, KL to base {e['kl_to_base']:.4f}, {e['rl_samples']} RL samples", flush=True)
         runs[arm] = out/arm
+    args._run_dir = None
     md = _finish(runs, out, 'fst demo: the toy cipher task on CPU (offline mutation operator)')
     print('\n' + md + f'\nwrote {out}/report.md and the figures in {time.perf_counter() - t0:.0f}s')
     return 0
@@ -96,25 +105,56 @@ def _config_of(run_dir:str|Path, **overrides):
     if not f.exists(): raise FileNotFoundError(f'{run_dir} has no config.json: give the out_dir of a run started with `fst train`')
     return FSTConfig.from_dict({**json.loads(f.read_text()), 'out_dir': str(run_dir), **{k: v for k, v in overrides.items() if v is not None}})
 
+def _cycles_done(cfg) -> int|None:
+    "Cycles finished by the run in `cfg.out_dir` with this same config (None: no such run there yet)."
+    from fst_nb.fst import latest_checkpoint
+    ck = latest_checkpoint(cfg.out_dir)
+    if ck is None: return None
+    st = json.loads((ck/'state.json').read_text())
+    mine = cfg.fingerprint()
+    return st['state']['cycle'] if {k: st['config'].get(k) for k in mine} == mine else None
+
+def _train(cfg, args, title:str) -> int:
+    "Run `cfg` to its cycles (saying so, and doing nothing, when it is already there), then write the report and figures."
+    from fst_nb.fst import FSTRun
+    done = _cycles_done(cfg)
+    if done is not None and done >= cfg.cycles:
+        print(f'{cfg.out_dir} is already complete ({done} cycles; its report is {Path(cfg.out_dir)/"report.md"}): to train it '
+              f'further, `fst resume {cfg.out_dir} --cycles {done + 10}` (any total above {done})')
+        return 0
+    args._run_dir = (Path(cfg.out_dir), f'continue with `fst resume {cfg.out_dir}`')
+    run = FSTRun(cfg, progress=not args.quiet)
+    if run.state['cycle']: print(f"resuming {cfg.out_dir} at cycle {run.state['cycle']} of {cfg.cycles}", flush=True)
+    run.run()
+    args._run_dir = None
+    print(_finish({cfg.mode: Path(cfg.out_dir)}, Path(cfg.out_dir), title))
+    return 0
+
 def train_cmd(args) -> int:
     "`fst train CONFIG`: one run from a YAML/TOML config (continues it if its out_dir has a checkpoint)."
-    from fst_nb.fst import FSTRun, FSTConfig
+    from fst_nb.fst import FSTConfig
     over = {k: v for k, v in (('out_dir', args.out_dir), ('cycles', args.cycles)) if v is not None}
-    cfg = FSTConfig.load(args.config, **over)
-    FSTRun(cfg, progress=not args.quiet).run()
-    print(_finish({cfg.mode: Path(cfg.out_dir)}, Path(cfg.out_dir), f'fst train {args.config}'))
-    return 0
+    return _train(FSTConfig.load(args.config, **over), args, f'fst train {args.config}')
 
 def resume_cmd(args) -> int:
     "`fst resume RUN_DIR`: continue a run from its latest checkpoint (optionally to more cycles)."
-    from fst_nb.fst import FSTRun, latest_checkpoint
+    from fst_nb.fst import latest_checkpoint
     cfg = _config_of(args.run_dir, cycles=args.cycles)
     if latest_checkpoint(args.run_dir) is None: raise FileNotFoundError(f'{args.run_dir} has no checkpoint yet (no cycle finished): start it again with `fst train`')
-    run = FSTRun(cfg, progress=not args.quiet)
-    print(f"resuming {args.run_dir} at cycle {run.state['cycle']} of {cfg.cycles}", flush=True)
-    run.run()
-    print(_finish({cfg.mode: Path(cfg.out_dir)}, Path(cfg.out_dir), f'fst resume {args.run_dir}'))
-    return 0
+    return _train(cfg, args, f'fst resume {args.run_dir}')
+
+def _interrupted(args) -> int:
+    "What Ctrl-C prints: where the run stands and how to go on; exit status 130 (the shell's for SIGINT)."
+    from fst_nb.fst import latest_checkpoint
+    where = getattr(args, '_run_dir', None)
+    if where is None: print('\ninterrupted', file=sys.stderr); return 130
+    run_dir, how = where
+    try: ck = latest_checkpoint(run_dir)
+    except (OSError, ValueError): ck = None
+    done = json.loads((ck/'state.json').read_text())['state']['cycle'] if ck else 0
+    if done: print(f'\ninterrupted after cycle {done}; {how}', file=sys.stderr)
+    else: print(f'\ninterrupted before the first cycle of {run_dir} finished (nothing saved yet): run the same command again', file=sys.stderr)
+    return 130
 
 def eval_cmd(args) -> int:
     "`fst eval RUN_DIR`: held-out reward of the saved run, base/trained weights x seed/best prompt, and KL to base."
@@ -130,12 +170,12 @@ def eval_cmd(args) -> int:
     atomic_write(Path(args.run_dir)/'eval.json', json.dumps(res, indent=1))
     return 0
 
-# %% ../nbs/90_cli.ipynb #bf3f1395
+# %% ../nbs/90_cli.ipynb #b7c4336c
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb).')
     sub = p.add_subparsers(dest='command', required=True)
     d = sub.add_parser('demo', help='FST vs RL-only vs GEPA-only on the toy task (CPU, no key): figures and a report',
-                       description='Train the toy base model if needed, run the three arms, write figures and report.md.')
+                       description='Run the three arms on the toy task with the shipped toy base model, write figures and report.md.')
     d.add_argument('--out', default='runs/demo', help='folder for the three runs, the figures and report.md')
     d.add_argument('--cycles', type=int, default=12)
     d.add_argument('--seed', type=int, default=0)
@@ -179,6 +219,7 @@ def main(argv:list[str]|None=None) -> int:
         v = getattr(args, k, 1)
         if v is not None and v < 1: build_parser().error(f'--{k.replace("_", "-")} must be >= 1')
     try: return args.func(args)
+    except KeyboardInterrupt: return _interrupted(args)
     except (ValueError, FileNotFoundError, ModuleNotFoundError, TypeError) as e:
         print(f'fst: error: {e}', file=sys.stderr)
         return 2

@@ -24,9 +24,32 @@ log = logging.getLogger('fst_nb')
 __all__ = ['log', 'MODES', 'REFLECTORS', 'FSTConfig', 'load_task_splits', 'make_proposer', 'make_generator', 'memory_plan',
            'check_memory', 'format_plan', 'latest_checkpoint', 'cycle_line', 'read_log', 'FSTRun']
 
-# %% ../nbs/09_fst.ipynb #2016fbfa
+# %% ../nbs/09_fst.ipynb #3683275b
 MODES = ('fst', 'rl', 'gepa')
 REFLECTORS = ('offline', 'anthropic', 'openai', 'local')
+
+_TRUE, _FALSE = ('true', 'yes', 'on', '1'), ('false', 'no', 'off', '0')
+
+def _typed(name:str, kind:str, v):
+    "`v` as the config field `name` of type `kind` wants it: numbers written as text (YAML reads `1e-4` as a string) are read as numbers; anything else that does not fit is refused, naming the field."
+    def bad(want, example):
+        raise ValueError(f'FSTConfig.{name}: expected {want}, got {v!r} ({type(v).__name__}); write it like {name}: {example}')
+    if kind in ('int', 'float'):
+        x = v
+        if isinstance(v, str):
+            try: x = float(v.strip().replace('_', ''))
+            except ValueError: x = None
+        if isinstance(x, bool) or not isinstance(x, (int, float)): bad('a number' if kind == 'float' else 'a whole number', 0.0001 if kind == 'float' else 8)
+        if not math.isfinite(x): raise ValueError(f'FSTConfig.{name}: must be a finite number, got {v!r}')
+        if kind == 'float': return float(x)
+        if float(x) != int(x): bad('a whole number', int(x))
+        return int(x)
+    if kind == 'bool':
+        if isinstance(v, bool): return v
+        if isinstance(v, str) and v.strip().lower() in _TRUE + _FALSE: return v.strip().lower() in _TRUE
+        bad('true or false', 'true')
+    if kind == 'str' and not isinstance(v, str): bad('text', repr(str(v)))
+    return v
 
 @dataclass
 class FSTConfig:
@@ -40,27 +63,27 @@ class FSTConfig:
     seed_prompts: list = field(default_factory=list) # the initial population (default: the task's seed prompt)
     # model
     model: str = 'toy-base'           # built-in name, folder or hub name (see load_policy)
-    lora_r: int = 8
-    lora_alpha: int = 16
-    dtype: str = 'auto'
-    device: str = 'auto'
+    lora_r: int = 8                   # LoRA rank of the trained adapter
+    lora_alpha: int = 16              # LoRA scale numerator (scale = lora_alpha / lora_r)
+    dtype: str = 'auto'               # 'auto' (bf16 on Ampere+, fp16 on a T4, fp32 on CPU), 'float32', 'bfloat16' or 'float16'
+    device: str = 'auto'              # 'auto' (the GPU if there is one), 'cpu', 'cuda' or 'cuda:N'
     # the cycle (the paper's T, K, G)
-    cycles: int = 10
+    cycles: int = 10                  # cycles to run (a cycle = one GEPA round + T RL steps + a held-out evaluation)
     rl_steps: int = 6                 # T: RL steps per cycle
     top_k: int = 4                    # K: prompts kept after each GEPA round
     group_size: int = 8               # G: rollouts per problem, spread over the K prompts
-    problems_per_step: int = 8
+    problems_per_step: int = 8        # problems per RL step (each gets G rollouts: one advantage group)
     # sampling
     max_new_tokens: int = 0           # completion cap; 0: auto (16 for the toy task, 512 for math)
-    temperature: float = 1.0
+    temperature: float = 1.0          # sampling temperature (> 0; the learner's log-probs use the same)
     batch_size: int = 64              # sequences per generate call
     # learner (slow weights)
     lr: float = 0.0                   # LoRA learning rate; 0: auto (2e-3 for the built-in toy models, 1e-4 otherwise)
-    warmup_steps: int = 10
-    loss_type: str = 'cispo'
-    tau: float = 4.0
-    kl_beta: float = 0.001
-    micro_batch_tokens: int = 4096
+    warmup_steps: int = 10            # linear learning-rate warm-up, in RL steps (the paper: 10)
+    loss_type: str = 'cispo'          # 'cispo' (the paper's), 'grpo', 'dr_grpo' or 'dapo'
+    tau: float = 4.0                  # CISPO: cap on the token importance ratio (the paper: 4)
+    kl_beta: float = 0.001            # weight of the k3 KL to the base model (the adapter disabled); 0: no KL term
+    micro_batch_tokens: int = 4096    # padded tokens per learner forward/backward (lower it when the learner runs out of memory)
     # GEPA (fast weights)
     reflector: str = 'offline'        # 'offline' (rule-based stand-in), 'anthropic', 'openai' (compatible server), 'local' (HF model)
     reflector_model: str = ''         # model name (default: claude-sonnet-4-6 / smollm2)
@@ -68,16 +91,17 @@ class FSTConfig:
     reflection_max_dollars: float = 5.0 # hard cap on reflection spend for the whole run
     gepa_budget: int = 160            # metric calls (rollouts) per GEPA round (the paper: 960)
     anchor_problems: int = 8          # the Pareto set: upcoming problems (default: the first RL step's)
-    minibatch_size: int = 3
+    minibatch_size: int = 3           # problems in a reflective minibatch (what the reflector reads; GEPA's default 3)
     proposals: int = 4                # parallel proposals per GEPA iteration
     # evaluation and bookkeeping
     eval_samples: int = 2             # rollouts per held-out problem
     memory_check: bool = True         # on a GPU, refuse to start when the estimated peak memory exceeds the card's
-    seed: int = 0
-    out_dir: str = 'runs/fst'
+    seed: int = 0                     # seeds data order, adapter init, sampling and GEPA
+    out_dir: str = 'runs/fst'         # run folder: metrics.jsonl, checkpoints, figures (on Colab: a Drive folder)
 
     def __post_init__(self):
         def bad(name, msg): raise ValueError(f'FSTConfig.{name}: {msg}')
+        for f in fields(self): setattr(self, f.name, _typed(f.name, f.type, getattr(self, f.name)))
         if self.max_new_tokens == 0: self.max_new_tokens = 16 if self.task == 'toy' else 512
         if self.lr == 0: self.lr = 2e-3 if self.model in ('toy-base', 'tiny', 'tiny-qwen2') else 1e-4
         if self.mode not in MODES: bad('mode', f'must be one of {MODES}, got {self.mode!r}')
@@ -94,6 +118,10 @@ class FSTConfig:
             bad('anchor_problems', f'must be >= minibatch_size={self.minibatch_size} (reflective minibatches are drawn from the anchors)')
         if self.anchor_problems > self.train_examples: bad('anchor_problems', f'must be <= train_examples={self.train_examples}')
         if self.lr <= 0: bad('lr', f'must be > 0, got {self.lr}')
+        if self.warmup_steps < 0: bad('warmup_steps', f'must be >= 0 (0: no warm-up), got {self.warmup_steps}')
+        if self.tau <= 0: bad('tau', f'must be > 0 (the cap on the importance ratio; the paper uses 4), got {self.tau}')
+        if self.kl_beta < 0: bad('kl_beta', f'must be >= 0 (0: no KL term), got {self.kl_beta}')
+        if self.reflection_max_dollars <= 0: bad('reflection_max_dollars', f'must be > 0 (a hard cap on spend), got {self.reflection_max_dollars}')
         if self.temperature <= 0: bad('temperature', f'must be > 0 for RL (importance ratios need a sampling distribution), got {self.temperature}')
         if not isinstance(self.seed_prompts, list) or not all(isinstance(p, str) for p in self.seed_prompts):
             bad('seed_prompts', f'must be a list of prompt strings, got {self.seed_prompts!r}')
