@@ -14,7 +14,7 @@ from .fst import latest_checkpoint, read_log
 __all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'compare', 'plot_reward_vs_samples',
            'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures', 'report', 'Dashboard']
 
-# %% ../nbs/10_views.ipynb #c5ae0c2e
+# %% ../nbs/10_views.ipynb #bc77be3d
 def load_run(run_dir:str|Path) -> list[dict]:
     "The metrics records of the run in `run_dir`."
     f = Path(run_dir)/'metrics.jsonl'
@@ -43,18 +43,32 @@ def kl_at(ev:Sequence[dict], target:float, key:str='reward_with_prompt') -> floa
     return _at_crossing(ev, target, 'kl_to_base', key)
 
 def compare(fst:Sequence[dict], rl:Sequence[dict]) -> dict:
-    "FST vs RL-only at RL-only's best held-out reward: samples each needed, KL each had, and the ratios."
+    "FST vs RL-only at RL-only's best held-out reward: samples each needed, KL each had, and the ratios (None where not defined; `undefined` says why)."
     fe, re_ = evals(fst), evals(rl)
     if not fe or not re_: raise ValueError('both runs need evaluation records')
-    best = max(r['reward_with_prompt'] for r in re_)
+    best, start = max(r['reward_with_prompt'] for r in re_), re_[0]['reward_with_prompt']
+    fst_best = max(r['reward_with_prompt'] for r in fe)
     rl_n, fst_n = samples_to_reach(re_, best), samples_to_reach(fe, best)
     rl_kl, fst_kl = kl_at(re_, best), kl_at(fe, best)
-    return {'matched_reward': best, 'rl_samples': rl_n, 'fst_samples': fst_n, 'rl_kl': rl_kl, 'fst_kl': fst_kl,
-            'sample_efficiency': (rl_n/fst_n if fst_n else math.inf) if fst_n is not None else 0.0,
-            'kl_ratio': (fst_kl/rl_kl if rl_kl else math.nan) if fst_kl is not None else math.nan}
+    out = {'matched_reward': best, 'rl_samples': rl_n, 'fst_samples': fst_n, 'rl_kl': rl_kl, 'fst_kl': fst_kl,
+           'sample_efficiency': None, 'kl_ratio': None, 'undefined': ''}
+    if best <= start:   # RL only never rose above where both arms started: there is no RL reward to match
+        out['undefined'] = (f'neither arm learned (held-out reward stayed at {start:.3f})' if fst_best <= fe[0]['reward_with_prompt'] else
+                            f'RL only never improved on its starting reward ({start:.3f}), so there is nothing to match; FST reached {fst_best:.3f}')
+        return out
+    if fst_n is None:
+        out['undefined'] = f"FST never reached RL only's best reward ({best:.3f}); its own best was {fst_best:.3f}"
+        return out
+    out['sample_efficiency'] = rl_n/fst_n if fst_n > 0 else None
+    out['kl_ratio'] = fst_kl/rl_kl if rl_kl else None
+    if fst_n == 0: out['undefined'] = 'FST was at that reward before any RL sample'
+    elif not rl_kl: out['undefined'] = 'RL only had no KL to the base model at that reward'
+    return out
 
-# %% ../nbs/10_views.ipynb #de5bb41a
+# %% ../nbs/10_views.ipynb #0ec90486
 ARM_STYLE = {'fst': ('FST', 'tab:blue'), 'rl': ('RL only', 'tab:orange'), 'gepa': ('GEPA only (frozen weights)', 'tab:green')}
+# per arm: marker, size, line style, fill; so that an arm drawn over another at the same points stays visible
+_MARKS = {'fst': ('o', 4, '-', True), 'rl': ('s', 8, '--', False), 'gepa': ('D', 7, ':', False)}
 
 def _plt():
     if matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline', 'inline'):
@@ -63,28 +77,43 @@ def _plt():
     import matplotlib.pyplot as plt
     return plt
 
-def _reward_curves(runs:dict[str, Sequence[dict]], x:str, ax, xlabel:str, title:str, frozen_as_line:bool):
+def _floor_at_zero(ax, values:Sequence[float], axis:str='y'):
+    "Start the axis at 0 when every value is >= 0 (a reward or a KL never looks negative)."
+    if values and min(values) >= 0: (ax.set_ylim if axis == 'y' else ax.set_xlim)(0, None)
+
+def _absent_note(ax, runs):
+    "Say which of the three arms a figure does not show."
+    missing = [ARM_STYLE[a][0] for a in ARM_STYLE if a not in runs or not evals(runs[a])]
+    if missing: ax.text(0.99, 0.01, 'not run: ' + ', '.join(missing), transform=ax.transAxes, ha='right', va='bottom', fontsize=7, color='0.4')
+
+def _reward_curves(runs:dict[str, Sequence[dict]], x:str, ax, xlabel:str, title:str):
     plt = _plt()
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))
+    xs, ys = [], []
     for arm, recs in runs.items():
         ev = evals(recs)
         if not ev: continue
         label, color = ARM_STYLE.get(arm, (arm, None))
-        if ev[-1]['rl_samples'] == 0:   # frozen weights (GEPA only): no RL samples spent, no drift
-            if frozen_as_line: ax.axhline(ev[-1]['reward_with_prompt'], ls='--', color=color, label=label)
-            continue
-        ax.plot([r[x] for r in ev], [r['reward_with_prompt'] for r in ev], marker='o', ms=3, color=color, label=label)
+        m, ms, ls, filled = _MARKS.get(arm, ('o', 5, '-', True))
+        style = dict(marker=m, ms=ms, ls=ls, color=color, mfc=color if filled else 'none', zorder=3 if filled else 2)
+        if ev[-1]['rl_samples'] == 0 and x == 'rl_samples':   # frozen weights (GEPA only): no RL samples spent
+            ax.axhline(ev[-1]['reward_with_prompt'], ls=ls, color=color, label=f'{label}: no RL samples')
+            ys.append(ev[-1]['reward_with_prompt']); continue
+        ax.plot([r[x] for r in ev], [r['reward_with_prompt'] for r in ev], label=label, **style)
+        xs += [r[x] for r in ev]; ys += [r['reward_with_prompt'] for r in ev]
     ax.set(xlabel=xlabel, ylabel='held-out reward', title=title); ax.grid(alpha=.3)
+    _floor_at_zero(ax, ys); _floor_at_zero(ax, xs, 'x')
+    _absent_note(ax, runs)
     if ax.get_legend_handles_labels()[0]: ax.legend()
     return ax
 
 def plot_reward_vs_samples(runs:dict[str, Sequence[dict]], ax=None):
     "Held-out reward (best prompt) against cumulative RL samples, one line per arm (GEPA-only: a level line)."
-    return _reward_curves(runs, 'rl_samples', ax, 'RL samples (rollouts trained on)', 'Reward vs RL samples', True)
+    return _reward_curves(runs, 'rl_samples', ax, 'RL samples (rollouts trained on)', 'Reward vs RL samples')
 
 def plot_reward_vs_kl(runs:dict[str, Sequence[dict]], ax=None):
-    "Held-out reward against KL(policy || base) per token: how far each arm moved the weights for what it gained."
-    return _reward_curves(runs, 'kl_to_base', ax, 'KL(policy || base) per token, held-out', 'Reward vs drift from the base model', False)
+    "Held-out reward against KL(policy || base) per token: how far each arm moved the weights for what it gained (GEPA-only sits at KL 0)."
+    return _reward_curves(runs, 'kl_to_base', ax, 'KL(policy || base) per token, held-out', 'Reward vs drift from the base model')
 
 def lineage(run_dir:str|Path) -> list[dict]:
     "Every prompt the run kept, with parents, cycle, operator and anchor score (from the latest checkpoint)."
@@ -99,8 +128,9 @@ def lineage(run_dir:str|Path) -> list[dict]:
                     'score': sum(sc)/len(sc) if sc else math.nan, 'text': c['text'], 'kept': c['id'] in final})
     return out
 
-def plot_lineage(nodes:Sequence[dict], ax=None):
-    "The prompt family tree: x = cycle it was found in, y = its anchor score; edges run parent -> child; the final population is ringed."
+def plot_lineage(nodes:Sequence[dict], ax=None, arm:str='fst'):
+    "The prompt family tree of one run (`arm`): x = cycle it was found in, y = its anchor score; edges run parent -> child; the final population is filled."
+    from matplotlib.ticker import MaxNLocator
     plt = _plt()
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))
     pos = {}
@@ -117,7 +147,13 @@ def plot_lineage(nodes:Sequence[dict], ax=None):
         x, y = pos[n['id']]
         ax.scatter([x], [y], marker=marker.get(n['op'], 'o'), s=60 if n['kept'] else 25, zorder=3,
                    facecolor='tab:blue' if n['kept'] else 'white', edgecolor='tab:blue')
-    ax.set(xlabel='cycle found', ylabel='anchor score when found', title=f'Prompt lineage ({len(nodes)} prompts; filled: final population)')
+    n = len(nodes)
+    ax.set(xlabel='cycle found (seed prompts: -1)', ylabel='anchor score when found',
+           title=f"Prompt lineage, {ARM_STYLE.get(arm, (arm,))[0]} run ({n} prompt{'s' if n != 1 else ''}; filled: final population)")
+    cycles = [x for x, _ in pos.values()]
+    if cycles: ax.set_xlim(min(cycles) - 0.5, max(cycles) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    _floor_at_zero(ax, [p[1] for p in pos.values()])
     ax.grid(alpha=.3)
     return ax
 
@@ -130,15 +166,15 @@ def save_figures(runs:dict[str, str|Path], out_dir:str|Path) -> list[Path]:
     for name, fn in (('reward_vs_samples', plot_reward_vs_samples), ('reward_vs_kl', plot_reward_vs_kl)):
         fig, ax = plt.subplots(figsize=(6, 4)); fn(logs, ax); fig.tight_layout()
         fig.savefig(out_dir/f'{name}.png', dpi=110); plt.close(fig); paths.append(out_dir/f'{name}.png')
-    src = runs.get('fst') or next(iter(runs.values()))
+    arm = 'fst' if 'fst' in runs else next(iter(runs))
     try:
-        fig, ax = plt.subplots(figsize=(6, 4)); plot_lineage(lineage(src), ax); fig.tight_layout()
+        fig, ax = plt.subplots(figsize=(6, 4)); plot_lineage(lineage(runs[arm]), ax, arm); fig.tight_layout()
         fig.savefig(out_dir/'lineage.png', dpi=110); paths.append(out_dir/'lineage.png')
     except FileNotFoundError: pass
     finally: plt.close('all')
     return paths
 
-# %% ../nbs/10_views.ipynb #0e22849b
+# %% ../nbs/10_views.ipynb #e257d681
 def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
     "A markdown report comparing the arms in `runs` (arm -> run folder)."
     logs = {arm: load_run(d) for arm, d in runs.items()}
@@ -151,10 +187,15 @@ def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
     if 'fst' in logs and 'rl' in logs:
         c = compare(logs['fst'], logs['rl'])
         fs = 'never' if c['fst_samples'] is None else f"{c['fst_samples']:.0f}"
-        lines += ['', f"**Sample efficiency.** RL only reached its best held-out reward, {c['matched_reward']:.3f}, after "
-                  f"{c['rl_samples']:.0f} RL samples; FST reached it after {fs}: `sample_efficiency={c['sample_efficiency']:.2f}`.",
-                  '', f"**Drift.** At that reward, KL to the base model per token: RL only {c['rl_kl']:.4f}, FST "
-                  + ('n/a' if c['fst_kl'] is None else f"{c['fst_kl']:.4f}") + f": `kl_ratio={c['kl_ratio']:.2f}`."]
+        ratio = lambda k: 'not defined' if c[k] is None else f'{c[k]:.2f}'
+        if c['rl_samples'] is None or c['matched_reward'] <= evals(logs['rl'])[0]['reward_with_prompt']:
+            lines += ['', f"**Sample efficiency and drift: not defined: {c['undefined']}.** `sample_efficiency=not defined` `kl_ratio=not defined`"]
+        else:
+            lines += ['', f"**Sample efficiency.** RL only reached its best held-out reward, {c['matched_reward']:.3f}, after "
+                      f"{c['rl_samples']:.0f} RL samples; FST reached it after {fs}: `sample_efficiency={ratio('sample_efficiency')}`.",
+                      '', f"**Drift.** At that reward, KL to the base model per token: RL only {c['rl_kl']:.4f}, FST "
+                      + ('n/a' if c['fst_kl'] is None else f"{c['fst_kl']:.4f}") + f": `kl_ratio={ratio('kl_ratio')}`."]
+            if c['undefined']: lines += ['', f"({c['undefined']}.)"]
     if 'fst' in logs:
         e = evals(logs['fst'])[-1]
         lines += ['', f"**Cost of the fast channel.** {e['gepa_rollouts']} GEPA rollouts beside {e['rl_samples']} RL samples "
