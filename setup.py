@@ -12,7 +12,7 @@ def reqs(key): return s.get(key, '').split()
 
 licenses = {'apache2': 'Apache-2.0'}  # SPDX expression
 statuses = ['Planning', 'Pre-Alpha', 'Alpha', 'Beta', 'Production/Stable', 'Mature', 'Inactive']
-py_versions = ['3.10', '3.11', '3.12']
+py_versions = ['3.10', '3.11', '3.12', '3.13']
 
 setuptools.setup(
     name=s['lib_name'],
@@ -35,7 +35,7 @@ setuptools.setup(
     package_data={'fst_nb': ['assets/toy_base/*']},   # the shipped toy base model (tools/build_toy_base.py)
     python_requires='>=' + s['min_python'],
     install_requires=reqs('requirements'),
-    extras_require={'gpu': reqs('gpu_requirements'), 'dev': reqs('dev_requirements')},
+    extras_require={'gpu': reqs('gpu_requirements'), 'unsloth': reqs('unsloth_requirements'), 'dev': reqs('dev_requirements')},
     entry_points={
         'console_scripts': s['console_scripts'].split(),
         'nbdev': [f"{s['lib_path']}={s['lib_path']}._modidx:d"],

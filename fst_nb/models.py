@@ -16,8 +16,9 @@ log = logging.getLogger('fst_nb')
 # %% auto #0
 __all__ = ['log', 'CHAT_SPECIALS', 'CHATML_TEMPLATE', 'SMOLLM2_INSTALL', 'LORA_TARGETS', 'BUILTIN_MODELS', 'cache_dir',
            'char_tokenizer', 'tiny_model', 'smollm2_gguf', 'smollm2_dir', 'LoraSpec', 'add_lora', 'base_policy',
-           'Policy', 'resolve_dtype', 'left_pad', 'load_policy', 'check_gpu_stack', 'ToyBaseSpec', 'pretrain_toy_base',
-           'toy_base_dir', 'shipped_toy_base', 'save_toy_base', 'toy_base_model']
+           'Policy', 'resolve_dtype', 'left_pad', 'load_policy', 'check_gpu_stack', 'nvidia_driver',
+           'check_gpu_runtime', 'ToyBaseSpec', 'pretrain_toy_base', 'toy_base_dir', 'shipped_toy_base', 'save_toy_base',
+           'toy_base_model']
 
 # %% ../nbs/02_models.ipynb #97095b2c
 def cache_dir() -> Path:
@@ -148,7 +149,7 @@ def base_policy(model):
                         'would need a second copy of the weights')
     with model.disable_adapter(): yield model
 
-# %% ../nbs/02_models.ipynb #02bd5377
+# %% ../nbs/02_models.ipynb #77cc0a35
 @dataclass
 class Policy:
     "A policy LM and its tokenizer."
@@ -267,11 +268,45 @@ def check_gpu_stack() -> list[str]:
         if not r.specifier.contains(v, prereleases=True): out.append(f'{r.name} {v} is installed; the gpu extra pins {r.name}{r.specifier}')
     return out
 
+_MIN_DRIVER = {13: (580, 0), 12: (525, 60), 11: (450, 80)}   # the NVIDIA Linux driver each CUDA major version needs
+
+def nvidia_driver(path:str='/proc/driver/nvidia/version') -> tuple[int, ...]|None:
+    "The NVIDIA driver version, read without initialising CUDA (None: no NVIDIA driver here)."
+    import re
+    try: m = re.search(r'Kernel Module(?: for \S+)?\s+(\d+(?:\.\d+)+)', Path(path).read_text())
+    except OSError: return None
+    return tuple(int(x) for x in m.group(1).split('.')) if m else None
+
+def check_gpu_runtime(python:tuple|None=None, driver:tuple|None=None, torch_cuda:str|None=None, vllm:bool|None=None) -> list[str]:
+    "What keeps this runtime from running the `gpu` set, each with what to do (empty: it fits). Arguments default to this machine."
+    import sys
+    python = python or sys.version_info[:2]
+    driver = driver if driver is not None else nvidia_driver()
+    torch_cuda = torch_cuda if torch_cuda is not None else torch.version.cuda
+    vllm = vllm if vllm is not None else importlib.util.find_spec('vllm') is not None
+    out, v = [], lambda t: '.'.join(map(str, t))
+    if tuple(python) < (3, 11):
+        out.append(f'Python {v(python)} here: fst-nb and its gpu set (TRL 1.15) need Python >= 3.11; choose a current Colab/Kaggle '
+                   f'runtime (they ship 3.11 or newer)')
+    if driver is not None:
+        need = max(([_MIN_DRIVER[13]] if vllm else []) + ([_MIN_DRIVER[int(torch_cuda.split('.')[0])]] if torch_cuda and int(torch_cuda.split('.')[0]) in _MIN_DRIVER else []), default=None)
+        if need and tuple(driver) < need:
+            what = 'vLLM 0.31 (torch 2.13 for CUDA 13)' if vllm else f'this torch (built for CUDA {torch_cuda})'
+            out.append(f'NVIDIA driver {v(driver)} here, but {what} needs driver >= {v(need)}: start a fresh runtime and '
+                       f'install `pip install "fst-nb[unsloth]"` (Unsloth without vLLM, keeping the runtime\'s own torch; '
+                       f'generation then runs through transformers), or pick a runtime with a newer driver')
+    return out
+
 def _load_unsloth(name, lora, torch_dtype, max_seq_length, load_in_4bit, fast_inference, gpu_memory_utilization) -> Policy:
     "Load through Unsloth's FastLanguageModel (GPU)."
     problems = check_gpu_stack()
     if problems: log.warning('the GPU stack differs from the version set fst-nb was tested with (%s); if loading or training '
                              "breaks, reinstall it with: pip install 'fst-nb[gpu]'", '; '.join(problems))
+    for p in check_gpu_runtime(): log.warning(p)
+    if fast_inference and importlib.util.find_spec('vllm') is None:
+        log.warning("fast_inference=True but vLLM is not installed: sampling through transformers instead (slower); "
+                    "pip install 'fst-nb[gpu]' for vLLM")
+        fast_inference = False
     from unsloth import FastLanguageModel  # imported first: unsloth patches transformers/peft/trl on import
     path = str(smollm2_dir()) if name == 'smollm2' else name
     model, tok = FastLanguageModel.from_pretrained(model_name=path, max_seq_length=max_seq_length, dtype=torch_dtype,

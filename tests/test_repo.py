@@ -1,6 +1,6 @@
 """The repository's own invariants: the package is exactly what the notebooks export, the notebooks
 are clean, and the docs site builds. Each check works on a copy, so it never edits your tree."""
-import os, shutil, subprocess, sys
+import os, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -10,7 +10,7 @@ BIN = Path(sys.executable).parent
 def _copy(tmp_path) -> Path:
     dst = tmp_path/'repo'
     dst.mkdir()
-    for name in ('settings.ini', 'setup.py', 'README.md'): shutil.copy(ROOT/name, dst/name)
+    for name in ('settings.ini', 'setup.py', 'README.md', 'MANIFEST.in', 'LICENSE'): shutil.copy(ROOT/name, dst/name)
     for name in ('nbs', 'fst_nb'): shutil.copytree(ROOT/name, dst/name, ignore=shutil.ignore_patterns('__pycache__', '_proc', '.ipynb_checkpoints'))
     return dst
 
@@ -44,10 +44,44 @@ def _no_quarto_env(tmp_path) -> dict:
     stub.chmod(0o755)
     return {**os.environ, 'PATH': f'{stub.parent}{os.pathsep}{os.environ.get("PATH", "")}'}
 
+def _notebooks() -> list[str]:
+    nbs = ROOT/'nbs'
+    return sorted(p.relative_to(nbs).as_posix() for p in nbs.rglob('*.ipynb')
+                  if not any(part.startswith(('_', '.')) for part in p.relative_to(nbs).parts))
+
+def _sidebar_entries(items) -> list[str]:
+    out = []
+    for it in items:
+        if isinstance(it, str): out.append(it)
+        elif isinstance(it, dict): out += [it['href']] if 'href' in it else _sidebar_entries(it.get('contents', []))
+    return out
+
+def test_sidebar_lists_every_notebook_and_nothing_else():
+    import yaml
+    side = yaml.safe_load((ROOT/'nbs'/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    entries = _sidebar_entries(side)
+    assert sorted(entries) == _notebooks(), f'nbs/sidebar.yml lists {entries}; the notebooks are {_notebooks()}'
+
 def test_docs_site_builds(tmp_path):
     repo = _copy(tmp_path)
     _run(['nbdev_proc_nbs'], repo, env=_no_quarto_env(tmp_path))
     r = _run(['smalldocs', 'render', '.'], repo/'_proc')
-    pages = sorted(p.stem for p in (repo/'_proc'/'_docs').glob('*.html'))
-    for nb in (ROOT/'nbs').glob('*.ipynb'): assert nb.stem in pages, f'no page for {nb.name}: {pages}\n{r.stdout}\n{r.stderr}'
+    docs = repo/'_proc'/'_docs'
+    pages = sorted(p.relative_to(docs).with_suffix('').as_posix() for p in docs.rglob('*.html'))
+    for nb in _notebooks(): assert nb[:-len('.ipynb')] in pages, f'no page for {nb}: {pages}\n{r.stdout}\n{r.stderr}'
     assert 'error' not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+    index = (docs/'index.html').read_text()
+    links = re.findall(r'<a href="([^"]+)" class="sidebar-item-text', index)
+    assert sorted(links) == sorted(nb.replace('.ipynb', '.html') for nb in _notebooks()), f'the sidebar links {links}'
+    # the pages show what the notebooks computed: figures, and every config field described
+    assert '<img' in (docs/'10_views.html').read_text(), '10_views has no figure: run `python tools/nbrun.py nbs/10_views.ipynb`'
+    fst_page = (docs/'09_fst.html').read_text()
+    for field in ('train_examples', 'reflection_max_dollars', 'micro_batch_tokens'):
+        assert f'<code>{field}</code>' in fst_page, f'09_fst does not show the FSTConfig field table: run `python tools/nbrun.py nbs/09_fst.ipynb`'
+
+def test_wheel_ships_the_toy_base_model(tmp_path):
+    import zipfile
+    repo = _copy(tmp_path)
+    _run(['pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(tmp_path/'dist'), '.'], repo)
+    names = zipfile.ZipFile(next((tmp_path/'dist').glob('fst_nb-*.whl'))).namelist()
+    for f in ('model.safetensors', 'config.json', 'spec.json'): assert f'fst_nb/assets/toy_base/{f}' in names, names

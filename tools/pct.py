@@ -4,7 +4,8 @@
     python tools/pct.py to-nb /tmp/pct/01_tasks.py nbs/01_tasks.ipynb
 
 Cells are separated by lines `# %%` (code) and `# %% [markdown]` (markdown; each line of the
-cell is written behind `# `). The notebook stays the source of truth: convert, edit, convert back,
+cell is written behind `# `). Code cells whose source did not change keep their saved outputs;
+rerun `python tools/nbrun.py NOTEBOOK` to refresh the outputs of the cells you changed. The notebook stays the source of truth: convert, edit, convert back,
 then `nbdev_export` and `nbdev_clean`.
 """
 import hashlib, json, sys
@@ -40,6 +41,10 @@ def py_to_nb(py_path, nb_path):
             kind, lines = ("markdown" if "[markdown]" in line else "code"), []
         else: lines.append(line)
     flush()
+    if Path(nb_path).exists():   # a code cell whose source is unchanged keeps its saved outputs (the docs show them)
+        kept = {"".join(c["source"]): c.get("outputs", []) for c in json.loads(Path(nb_path).read_text())["cells"] if c["cell_type"] == "code"}
+        for cell in cells:
+            if cell["cell_type"] == "code": cell["outputs"] = kept.get("".join(cell["source"]), [])
     seen = set()
     for cell in cells:  # ids from content, so regenerating an unchanged cell keeps its id
         cid = hashlib.sha1("".join(cell["source"]).encode()).hexdigest()[:8]
