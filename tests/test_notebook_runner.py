@@ -14,7 +14,8 @@ def _nb(path:Path, *sources:str):
 def _pytest(nbs:Path, slow:float=1.0):
     env = {**os.environ, 'FST_NB_TEST_NBS': str(nbs), 'FST_NB_SLOW_CELL': str(slow)}
     return subprocess.Popen([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_notebooks.py'],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # Ctrl-C works as in a terminal
 
 def test_ctrl_c_stops_the_suite(tmp_path):
     _nb(tmp_path/'a_sleep.ipynb', 'import time', 'print("started", flush=True)\ntime.sleep(120)')
