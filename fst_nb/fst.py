@@ -189,7 +189,7 @@ def config_fields(cls=None) -> str:
         rows.append(f"| `{f.name}` | {f.type} | `{default!r}` | {(docs.get(f.name) or '').replace('|', '/')} |")
     return '\n'.join(rows)
 
-# %% ../nbs/09_fst.ipynb #dede54ab
+# %% ../nbs/09_fst.ipynb #41e0aab3
 def load_task_splits(cfg:FSTConfig) -> tuple[Task, Task]:
     "The training and held-out tasks the config names."
     n, m = cfg.train_examples, cfg.eval_examples
@@ -216,11 +216,13 @@ def make_proposer(cfg:FSTConfig):
     return ReflectiveProposer(LocalHFLM(cfg.reflector_model or 'smollm2', budget=budget))
 
 def make_generator(policy, cfg:FSTConfig):
-    "vLLM (through Unsloth) when the policy was loaded that way, batched HF generation otherwise."
+    "vLLM when Unsloth built the policy a vLLM engine (`model.vllm_engine`), batched HF generation otherwise."
+    from fst_nb.generate import VLLMGenerator, vllm_engine
     sampling = SamplingConfig(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature)
-    if hasattr(policy.model, 'fast_generate'):
-        from fst_nb.generate import VLLMGenerator
-        return VLLMGenerator(policy, sampling)
+    if vllm_engine(policy.model) is not None: return VLLMGenerator(policy, sampling)
+    if hasattr(policy.model, 'fast_generate'):   # Unsloth sets it without an engine too (fast_inference=False, old GPUs, unsupported models)
+        log.warning('Unsloth loaded %s without a vLLM engine (fast_inference=False, or vLLM does not support this GPU or model): '
+                    'sampling with Hugging Face generate, which is slower', policy.name)
     return HFGenerator(policy, sampling, batch_size=cfg.batch_size)
 
 # %% ../nbs/09_fst.ipynb #c4ff8448
@@ -302,7 +304,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #a1e43fe5
+# %% ../nbs/09_fst.ipynb #8120bef7
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -408,6 +410,7 @@ class FSTRun:
     @torch.no_grad()
     def decompose(self) -> dict:
         "The paper's channel decomposition on held-out problems: {base, trained} weights x {seed, best} prompt."
+        # under base_policy the adapter is off: HF generation runs without it and VLLMGenerator sends no LoRA request (03_generate)
         best, seed_c = self.population[0], Candidate(self.train.seed_prompt)
         out = {}
         with base_policy(self.policy.model):
@@ -459,7 +462,8 @@ class FSTRun:
         m = self.learner.step(rollouts)
         self.gen.policy_version = self.learner.policy_version
         s['step'] += 1; s['rl_samples'] += len(rollouts)
-        keep = ('reward_mean', 'zero_var_frac', 'loss', 'kl', 'entropy', 'grad_norm', 'clip_frac', 'tokens', 'skipped', 'lr')
+        keep = ('reward_mean', 'zero_var_frac', 'loss', 'kl', 'entropy', 'grad_norm', 'clip_frac', 'tokens', 'skipped', 'lr',
+                'sampler_kl', 'is_weight_mean', 'is_weight_min', 'is_weight_max', 'aborted')
         rec = self._log('step', **{k: m.get(k) for k in keep}, gen_seconds=round(gen_s, 3), learn_seconds=round(m['seconds'], 3))
         if m.get('zero_var_frac', 0) > 0.8: log.warning('step %d: %.0f%% of groups have zero reward variance (no signal)', s['step'], 100*m['zero_var_frac'])
         if bar is not None: bar.update(1); bar.set_postfix(reward=f"{m['reward_mean']:.3f}")

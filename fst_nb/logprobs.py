@@ -10,20 +10,60 @@ import torch
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'naive_token_logprobs', 'FusedTokenLogprobs', 'pick_chunk_kernel', 'token_logprobs']
+__all__ = ['log', 'truncate_logits', 'sampling_logits', 'naive_token_logprobs', 'FusedTokenLogprobs', 'pick_chunk_kernel',
+           'token_logprobs']
 
-# %% ../nbs/04_logprobs.ipynb #9b06ecfa
+# %% ../nbs/04_logprobs.ipynb #2bdaef8d
+def truncate_logits(z:torch.Tensor,  # (N, V) logits after the temperature; changed in place
+                    top_k:int=0,      # keep the k largest (ties kept); 0 = off
+                    top_p:float=1.0,  # then keep the smallest nucleus of probability >= top_p; 1 = off
+                   ) -> torch.Tensor:
+    "Set the logits the sampler would never draw to -inf: top-k, then top-p (vLLM's and HF's order and tie rules)."
+    if top_k and top_k < z.shape[-1]:
+        z.masked_fill_(z < torch.topk(z, top_k, dim=-1).values[..., -1:], float('-inf'))
+    if top_p < 1:
+        zs, idx = z.sort(-1)                                           # ascending
+        drop = zs.softmax(-1).cumsum(-1) <= 1 - top_p                  # (N, V), in sorted order
+        drop[..., -1] = False                                          # at least one token stays
+        z.masked_fill_(torch.zeros_like(drop).scatter_(-1, idx, drop), float('-inf'))
+    return z
+
+def sampling_logits(z:torch.Tensor,          # (N, V) raw logits h W^T, at least fp32; changed in place
+                    temperature:float=1.0,   # the sampler's temperature
+                    top_k:int=0, top_p:float=1.0, # the sampler's truncation (off by default)
+                    softcap:float|None=None, # the model's final_logit_softcapping (Gemma 2/3)
+                    logit_scale:float=1.0,   # the model's logit multiplier (Cohere: logit_scale; Granite: 1/logits_scaling)
+                   ) -> tuple[torch.Tensor, torch.Tensor|float]:
+    "The logits the sampler draws from (log_softmax of them is the sampling distribution), and d(them)/d(raw logits) (a (N, V) tensor under a cap, else a float)."
+    if logit_scale != 1.0: z.mul_(logit_scale)
+    d = logit_scale/temperature
+    if softcap:
+        t = z.div_(softcap).tanh_()                                    # (N, V)
+        d = (1 - t*t).mul_(d)
+        z = t.mul_(softcap)
+    if temperature != 1.0: z.div_(temperature)
+    if top_k or top_p < 1: truncate_logits(z, top_k, top_p)
+    return z, d
+
 def naive_token_logprobs(hidden:torch.Tensor,  # (N, H) final hidden states
                          weight:torch.Tensor,  # (V, H) LM head
                          targets:torch.Tensor, # (N,) token ids whose log-prob we want
                          temperature:float=1.0,
+                         top_k:int=0, top_p:float=1.0, softcap:float|None=None, logit_scale:float=1.0, # as in `sampling_logits`
                         ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Log-prob of each target and the entropy at each position, through the full (N, V) logits."
-    logp = torch.log_softmax((hidden @ weight.T).float()/temperature, -1)  # (N, V)
-    entropy = -(logp.exp()*logp).sum(-1).detach()
+    "Log-prob of each target and the entropy at each position, through the full (N, V) logits (autograd does the gradient)."
+    z = (hidden @ weight.T).float()
+    if logit_scale != 1.0: z = z*logit_scale
+    if softcap: z = softcap*torch.tanh(z/softcap)
+    z = z/temperature
+    if top_k or top_p < 1:
+        with torch.no_grad(): keep = torch.isfinite(truncate_logits(z.detach().clone(), top_k, top_p))
+        z = z.masked_fill(~keep, float('-inf'))
+    logp = torch.log_softmax(z, -1)  # (N, V)
+    entropy = -(logp.exp()*logp.nan_to_num(neginf=0.0)).sum(-1).detach()
     return logp.gather(-1, targets[:, None]).squeeze(-1), entropy
 
-# %% ../nbs/04_logprobs.ipynb #82328893
+# %% ../nbs/04_logprobs.ipynb #25de85de
 def _chunk_rows(n_vocab:int, chunk_bytes:int) -> int:
     return max(16, chunk_bytes//(4*n_vocab))
 
@@ -31,21 +71,22 @@ def _acc_dtype(t:torch.Tensor) -> torch.dtype:
     "Accumulate in fp32, or in the input's dtype when that is wider (float64 for gradcheck)."
     return torch.promote_types(t.dtype, torch.float32)
 
-def _chunk_softmax(h, weight, y, temperature):
-    "For one chunk: (log p of targets (C,), entropy (C,), probabilities (C, V)), in at least fp32."
+def _chunk_softmax(h, weight, y, temperature, top_k=0, top_p=1.0, softcap=None, logit_scale=1.0):
+    "For one chunk: (log p of targets (C,), entropy (C,), probabilities (C, V), d (C, V) or float: d(sampler logits)/d(h W^T)), in at least fp32."
     z = (h @ weight.T).to(_acc_dtype(h))                        # (C, V)
-    if temperature != 1.0: z.div_(temperature)
+    z, d = sampling_logits(z, temperature, top_k, top_p, softcap, logit_scale)
     lse = torch.logsumexp(z, -1)                                # (C,)
     logp_all = z.sub_(lse[:, None])                             # (C, V), in place
     logp = logp_all.gather(1, y[:, None]).squeeze(1)            # (C,)
-    p = logp_all.exp()                                          # (C, V)
+    p = logp_all.exp()                                          # (C, V): 0 outside the kept set
+    if top_k or top_p < 1: logp_all.nan_to_num_(neginf=0.0)     # 0 log 0 = 0 in the entropy
     entropy = -torch.bmm(p[:, None, :], logp_all[:, :, None]).view(-1)  # (C,): sum_v p log p, no (C, V) temporary
-    return logp, entropy, p
+    return logp, entropy, p, d
 
 class FusedTokenLogprobs(torch.autograd.Function):
     "Chunked log-probs of `targets` from `hidden` and the head `weight`; see the chapter text for the maths."
     @staticmethod
-    def forward(ctx, hidden, weight, targets, temperature, chunk_bytes, chunk_fn=_chunk_softmax):
+    def forward(ctx, hidden, weight, targets, temperature, chunk_bytes, chunk_fn=_chunk_softmax, top_k=0, top_p=1.0, softcap=None, logit_scale=1.0):
         N = hidden.shape[0]
         C = _chunk_rows(weight.shape[0], chunk_bytes)
         acc = _acc_dtype(hidden)
@@ -54,15 +95,21 @@ class FusedTokenLogprobs(torch.autograd.Function):
         head_grad = weight.requires_grad
         need_dh = ctx.needs_input_grad[0] and not head_grad  # no gradient wanted (e.g. the base policy's pass): skip the factor
         dlogp_dh = torch.empty(hidden.shape, dtype=acc, device=hidden.device) if need_dh else None  # (N, H)
+        sampler = (temperature, top_k, top_p, softcap, logit_scale)
         with torch.no_grad():
             for s in range(0, N, C):
                 h, y = hidden[s:s+C], targets[s:s+C]
-                logp[s:s+C], entropy[s:s+C], p = chunk_fn(h, weight, y, temperature)
-                if need_dh:  # (W_y - p W) / T, while p is at hand
-                    g = weight[y].to(acc) - (p.to(weight.dtype) @ weight).to(acc)
-                    dlogp_dh[s:s+C] = g.div_(temperature) if temperature != 1.0 else g
-                del p
-        ctx.temperature, ctx.chunk_rows, ctx.head_grad, ctx.chunk_fn = temperature, C, head_grad, chunk_fn
+                logp[s:s+C], entropy[s:s+C], p, d = chunk_fn(h, weight, y, *sampler)
+                if need_dh:  # d_y W_y - (p d) W, while p is at hand (d = s/T without a cap)
+                    if isinstance(d, float):
+                        g = (weight[y].to(acc) - (p.to(weight.dtype) @ weight).to(acc))
+                        if d != 1.0: g.mul_(d)
+                    else:
+                        dy = d.gather(1, y[:, None])                        # (C, 1)
+                        g = dy*weight[y].to(acc) - (d.mul_(p).to(weight.dtype) @ weight).to(acc)
+                    dlogp_dh[s:s+C] = g
+                del p, d
+        ctx.sampler, ctx.chunk_rows, ctx.head_grad, ctx.chunk_fn = sampler, C, head_grad, chunk_fn
         if head_grad: ctx.save_for_backward(hidden, weight, targets)
         else: ctx.save_for_backward(dlogp_dh)
         ctx.hidden_dtype = hidden.dtype
@@ -73,23 +120,23 @@ class FusedTokenLogprobs(torch.autograd.Function):
     def backward(ctx, grad_logp, grad_entropy):
         if not ctx.head_grad:
             dlogp_dh, = ctx.saved_tensors
-            if dlogp_dh is None: return None, None, None, None, None, None
-            return (grad_logp[:, None]*dlogp_dh).to(ctx.hidden_dtype), None, None, None, None, None
+            if dlogp_dh is None: return (None,)*10
+            return (grad_logp[:, None]*dlogp_dh).to(ctx.hidden_dtype), *(None,)*9
         hidden, weight, targets = ctx.saved_tensors
-        T, C = ctx.temperature, ctx.chunk_rows
+        C = ctx.chunk_rows
         grad_h = torch.empty_like(hidden) if ctx.needs_input_grad[0] else None
         acc = _acc_dtype(hidden)
         grad_w = torch.zeros(weight.shape, dtype=acc, device=weight.device)
         for s in range(0, hidden.shape[0], C):
             h, y, go = hidden[s:s+C], targets[s:s+C], grad_logp[s:s+C].to(acc)
-            _, _, p = ctx.chunk_fn(h, weight, y, T)
-            dz = p.mul_(-(go/T)[:, None])                           # (C, V): dL/dz = g (e_y - p) / T, in place
-            dz[torch.arange(len(y), device=y.device), y] += go/T
-            dz = dz.to(weight.dtype)
+            _, _, p, d = ctx.chunk_fn(h, weight, y, *ctx.sampler)
+            dz = p.mul_(-go[:, None])                               # (C, V): dL/dz = g (e_y - p) d, in place
+            dz[torch.arange(len(y), device=y.device), y] += go
+            dz = dz.mul_(d).to(weight.dtype)
             if grad_h is not None: grad_h[s:s+C] = dz @ weight
             grad_w += (dz.T @ h).to(acc)
             del p, dz
-        return grad_h, grad_w.to(weight.dtype), None, None, None, None
+        return grad_h, grad_w.to(weight.dtype), None, None, None, None, None, None, None, None
 
 _KERNELS: dict = {}   # (device, dtype, V, H) -> the chunk function picked for it
 
@@ -127,6 +174,10 @@ def token_logprobs(hidden:torch.Tensor,   # (..., H) final hidden states
                    temperature:float=1.0, # divide logits by this (as the sampler did)
                    chunk_bytes:int=64*2**20, # fp32 logits per chunk
                    kernel:str='auto',     # 'auto' (on CUDA the faster of eager/compiled, measured once), 'eager' or 'compiled'
+                   top_k:int=0,           # the sampler's top-k (0 = off)
+                   top_p:float=1.0,       # the sampler's top-p (1 = off)
+                   softcap:float|None=None, # the model's final_logit_softcapping (Gemma 2/3)
+                   logit_scale:float=1.0, # the model's logit multiplier (Cohere's logit_scale, 1/Granite's logits_scaling)
                   ) -> tuple[torch.Tensor, torch.Tensor]:
     "Log-prob of each target and the entropy at each position (both shaped like `targets`), never materialising the logits."
     if hidden.shape[:-1] != targets.shape:
@@ -135,10 +186,12 @@ def token_logprobs(hidden:torch.Tensor,   # (..., H) final hidden states
     if hidden.shape[-1] != weight.shape[-1]:
         raise ValueError(f'hidden size {hidden.shape[-1]} does not match the head weight {tuple(weight.shape)}')
     if temperature <= 0: raise ValueError(f'temperature must be > 0, got {temperature}')
+    if top_k < 0 or not 0 < top_p <= 1: raise ValueError(f'top_k must be >= 0 and top_p in (0, 1], got {top_k}, {top_p}')
     if kernel not in ('auto', 'eager', 'compiled'): raise ValueError(f"kernel must be 'auto', 'eager' or 'compiled', got {kernel!r}")
     if kernel == 'auto': kernel = pick_chunk_kernel(weight, hidden.dtype)[0]
     fn = _compiled_chunk_softmax() if kernel == 'compiled' else _chunk_softmax
     lead = targets.shape
     logp, ent = FusedTokenLogprobs.apply(hidden.reshape(-1, hidden.shape[-1]), weight, targets.reshape(-1),
-                                         float(temperature), int(chunk_bytes), fn)
+                                         float(temperature), int(chunk_bytes), fn, int(top_k), float(top_p),
+                                         float(softcap) if softcap else None, float(logit_scale))
     return logp.view(lead), ent.view(lead)

@@ -10,7 +10,7 @@ from typing import Sequence
 import torch
 
 # %% auto #0
-__all__ = ['LOSS_TYPES', 'Advantages', 'group_advantages', 'LossConfig', 'k3_kl', 'policy_loss']
+__all__ = ['LOSS_TYPES', 'IS_MODES', 'Advantages', 'group_advantages', 'LossConfig', 'k3_kl', 'sampler_is_weights', 'policy_loss']
 
 # %% ../nbs/05_losses.ipynb #23590f33
 @dataclass
@@ -50,8 +50,9 @@ def group_advantages(rewards:Sequence[float],   # one reward per rollout
         keep[idx] = True
     return Advantages(adv.float(), keep, len(groups), n_zero)
 
-# %% ../nbs/05_losses.ipynb #014f0ca6
+# %% ../nbs/05_losses.ipynb #a41fd9cb
 LOSS_TYPES = ('grpo', 'dr_grpo', 'dapo', 'cispo')
+IS_MODES = ('token_truncate', 'token_mask', 'sequence_truncate', 'sequence_mask')
 
 @dataclass
 class LossConfig:
@@ -62,17 +63,46 @@ class LossConfig:
     tau: float = 4.0             # CISPO's cap on the importance weight
     beta: float = 0.001          # KL-to-base coefficient (0 turns the base forward pass off)
     max_completion_length: int = 256 # dr_grpo's constant normaliser
+    sampler_correction: bool = True  # importance-weight the sampler/trainer mismatch (TRL: vllm_importance_sampling_correction)
+    sampler_is_mode: str = 'sequence_mask' # one of IS_MODES (TRL: vllm_importance_sampling_mode)
+    sampler_is_max: float|None = 3.0 # C: weights clipped to it (truncate) or zeroed above it (mask) (TRL: vllm_importance_sampling_clip_max)
+    sampler_is_min: float|None = None # C_min, likewise from below (TRL: vllm_importance_sampling_clip_min)
 
     def __post_init__(self):
         if self.loss_type not in LOSS_TYPES: raise ValueError(f'LossConfig.loss_type must be one of {LOSS_TYPES}, got {self.loss_type!r}')
         if self.tau <= 0: raise ValueError(f'LossConfig.tau must be > 0, got {self.tau}')
         if not (0 <= self.eps_low < 1 and self.eps_high >= 0): raise ValueError('LossConfig.eps_low must be in [0, 1) and eps_high >= 0')
         if self.beta < 0: raise ValueError(f'LossConfig.beta must be >= 0, got {self.beta}')
+        if self.sampler_is_mode not in IS_MODES: raise ValueError(f'LossConfig.sampler_is_mode must be one of {IS_MODES}, got {self.sampler_is_mode!r}')
+        if self.sampler_is_max is not None and self.sampler_is_min is not None and self.sampler_is_min > self.sampler_is_max:
+            raise ValueError(f'LossConfig.sampler_is_min ({self.sampler_is_min}) must be <= sampler_is_max ({self.sampler_is_max})')
 
 def k3_kl(logp:torch.Tensor, base_logp:torch.Tensor) -> torch.Tensor:
     "Per-token k3 estimate of KL(pi || base) from the sampled tokens' log-probs: exp(b - l) - (b - l) - 1."
     d = base_logp - logp
     return torch.exp(d) - d - 1
+
+def sampler_is_weights(trainer_logp:torch.Tensor,   # (B, T) the trainer's log-probs of the sampled tokens (no grad), before the update
+                       behaviour_logp:torch.Tensor, # (B, T) the sampler's log-probs of the same tokens (from the rollouts)
+                       mask:torch.Tensor,           # (B, T) 1 on completion tokens
+                       cfg:LossConfig,
+                      ) -> tuple[torch.Tensor, dict]:
+    "Importance weights for the sampler/trainer mismatch ((B, T) per token, (B, 1) per sequence) and the mismatch statistics."
+    mask = mask.to(trainer_logp.dtype)
+    diff = (trainer_logp - behaviour_logp)*mask                      # (B, T)
+    seq = cfg.sampler_is_mode.startswith('sequence')
+    w = torch.exp(diff.sum(-1, keepdim=True) if seq else diff)       # (B, 1) or (B, T)
+    if cfg.sampler_is_mode.endswith('truncate'): w = torch.clamp(w, min=cfg.sampler_is_min, max=cfg.sampler_is_max)
+    else:
+        lo = cfg.sampler_is_min if cfg.sampler_is_min is not None else -math.inf
+        hi = cfg.sampler_is_max if cfg.sampler_is_max is not None else math.inf
+        w = w.masked_fill((w < lo) | (w > hi), 0.0)
+    on = mask.bool()
+    w_tok = w.expand_as(mask)[on]                                    # the weight each completion token gets
+    kl = k3_kl(behaviour_logp, trainer_logp)[on]                     # KL(sampler || trainer), k3, per token
+    stats = {'sampler_kl': float(kl.mean()) if len(kl) else 0.0, 'is_weight_mean': float(w_tok.mean()) if len(w_tok) else 1.0,
+             'is_weight_min': float(w_tok.min()) if len(w_tok) else 1.0, 'is_weight_max': float(w_tok.max()) if len(w_tok) else 1.0}
+    return w.detach(), stats
 
 def policy_loss(logp:torch.Tensor,          # (B, T) log-probs of the sampled tokens under the current policy
                 old_logp:torch.Tensor,      # (B, T) behaviour log-probs (from the rollouts)
@@ -83,6 +113,7 @@ def policy_loss(logp:torch.Tensor,          # (B, T) log-probs of the sampled to
                 n_tokens:float|None=None,   # token normaliser for dapo/cispo (default: mask.sum(); pass the whole
                                             #   step's count when micro-batching so the accumulated loss is exact)
                 n_seqs:int|None=None,       # sequence normaliser for grpo/dr_grpo (default: B; the whole step's when micro-batching)
+                is_weights:torch.Tensor|None=None, # (B, T) or (B, 1) sampler-mismatch weights (`sampler_is_weights`): multiply each token's loss
                ) -> tuple[torch.Tensor, dict]:
     "The scalar loss for one (micro-)batch, and per-batch statistics."
     mask = mask.to(logp.dtype)
@@ -94,6 +125,7 @@ def policy_loss(logp:torch.Tensor,          # (B, T) log-probs of the sampled to
     else:
         per_tok = -torch.min(ratio*A, torch.clamp(ratio, 1 - cfg.eps_low, 1 + cfg.eps_high)*A)
         clipped = ((ratio < 1 - cfg.eps_low) & (A < 0)) | ((ratio > 1 + cfg.eps_high) & (A > 0))
+    if is_weights is not None: per_tok = per_tok*is_weights         # before the KL term, as in TRL
     kl = None
     if cfg.beta > 0:
         if base_logp is None: raise ValueError('beta > 0 needs base_logp (the log-probs with the LoRA adapter disabled)')
