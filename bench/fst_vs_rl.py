@@ -25,6 +25,7 @@ def main():
     ap.add_argument('--out', default='runs/bench-fst-vs-rl')
     a = ap.parse_args()
     rows = []
+    num = lambda v, f: 'not_defined' if v is None else format(v, f)
     for seed in range(a.seeds):
         logs, t = {}, {}
         for mode in ('fst', 'rl'):
@@ -42,11 +43,12 @@ def main():
               f"final reward FST {fe['reward_with_prompt']:.3f} vs RL {re_['reward_with_prompt']:.3f}; "
               f"FST GEPA rollouts {fe['gepa_rollouts']} (+{fe['reused']} reused), reflection calls {fe['reflection_calls']}; "
               f"wall FST {t['fst']:.0f}s RL {t['rl']:.0f}s", flush=True)
-        print(f"  sample_efficiency={c['sample_efficiency']:.2f} kl_ratio={c['kl_ratio']:.3f}", flush=True)
-    se = statistics.median(r['sample_efficiency'] for r in rows)
-    kr = statistics.median(r['kl_ratio'] for r in rows)
-    print(f"medians over {a.seeds} seeds, {a.cycles} cycles each:")
-    print(f"sample_efficiency={se:.2f} kl_ratio={kr:.3f}")
+        print(f"  sample_efficiency={num(c['sample_efficiency'], '.2f')} kl_ratio={num(c['kl_ratio'], '.3f')}"
+              + (f"  ({c['undefined']})" if c['undefined'] else ''), flush=True)
+    med = lambda k: statistics.median(v) if (v := [r[k] for r in rows if r[k] is not None]) else None
+    print(f"medians over {a.seeds} seeds, {a.cycles} cycles each (seeds where a ratio is not defined are left out and counted: "
+          f"{sum(r['sample_efficiency'] is None for r in rows)} / {sum(r['kl_ratio'] is None for r in rows)}):")
+    print(f"sample_efficiency={num(med('sample_efficiency'), '.2f')} kl_ratio={num(med('kl_ratio'), '.3f')}")
 
 if __name__ == '__main__':
     main()
