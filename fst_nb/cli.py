@@ -9,8 +9,8 @@ from pathlib import Path
 from .core import Candidate, save_jsonl
 
 # %% auto #0
-__all__ = ['DEMO_SECONDS_PER_CYCLE', 'make_task', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd', 'build_parser',
-           'main']
+__all__ = ['DEMO_SECONDS_PER_CYCLE', 'make_task', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd', 'export_cmd',
+           'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d3530c2c
 def make_task(name:str,             # 'toy', 'math', or a math dataset (file, folder or hub name)
@@ -66,7 +66,7 @@ def sample_cmd(args) -> int:
         print(f'wrote {len(all_rollouts)} rollouts to {args.out}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #12a9b1af
+# %% ../nbs/90_cli.ipynb #2dd84ae7
 def _finish(runs:dict, out:Path, title:str) -> str:
     from fst_nb.views import save_figures, report
     from fst_nb.core import atomic_write
@@ -158,19 +158,25 @@ def _interrupted(args) -> int:
 
 def eval_cmd(args) -> int:
     "`fst eval RUN_DIR`: held-out reward of the saved run, base/trained weights x seed/best prompt, and KL to base."
-    from fst_nb.fst import FSTRun
-    from fst_nb.core import atomic_write
-    run = FSTRun(_config_of(args.run_dir), progress=False, read_only=True)
-    res = {'cycle': run.state['cycle'], **run.decompose(), 'kl_to_base': run.evaluate()['kl_to_base'], 'best_prompt': run.population[0].text}
+    from fst_nb.export import evaluate_run
+    res = evaluate_run(args.run_dir)
     print(f"{args.run_dir} after {res['cycle']} cycles, held-out reward:")
     print(f"                  seed prompt   best prompt")
     print(f"  base weights    {res['base_weights_seed_prompt']:11.3f}   {res['base_weights_best_prompt']:11.3f}")
     print(f"  trained weights {res['trained_weights_seed_prompt']:11.3f}   {res['trained_weights_best_prompt']:11.3f}")
     print(f"  KL(policy || base) per token: {res['kl_to_base']:.4f}\nbest prompt:\n{res['best_prompt']}")
-    atomic_write(Path(args.run_dir)/'eval.json', json.dumps(res, indent=1))
     return 0
 
-# %% ../nbs/90_cli.ipynb #b7c4336c
+def export_cmd(args) -> int:
+    "`fst export RUN_DIR DEST`: a self-contained bundle of the trained policy (adapter + prompts + model card)."
+    from fst_nb.export import export_run, push_bundle
+    dest = export_run(args.run_dir, args.dest, evaluate=not args.no_eval, overwrite=args.overwrite)
+    print(f'wrote {dest}: the adapter (PEFT), system_prompt.txt, prompts.json, config, model card (README.md) and figures; '
+          f"load it with `fst_nb.export.load_bundle('{dest}')`")
+    if args.push_to_hub: print(f'pushed to {push_bundle(dest, args.push_to_hub)}')
+    return 0
+
+# %% ../nbs/90_cli.ipynb #26743cda
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb).')
     sub = p.add_subparsers(dest='command', required=True)
@@ -194,6 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser('eval', help="evaluate a saved run: base/trained weights x seed/best prompt", description='Evaluate the latest checkpoint of a run on its held-out problems.')
     e.add_argument('run_dir')
     e.set_defaults(func=eval_cmd)
+    x = sub.add_parser('export', help='write the trained policy (adapter + prompts + model card) as a bundle',
+                       description='Export the latest checkpoint of a run: LoRA adapter (PEFT), prompt population, config, '
+                                   'channel table, figures and a model card; load it with fst_nb.export.load_bundle.')
+    x.add_argument('run_dir'); x.add_argument('dest', help='the bundle folder to write')
+    x.add_argument('--no-eval', action='store_true', help='skip the channel table (it loads the model when eval.json is older than the checkpoint)')
+    x.add_argument('--overwrite', action='store_true', help='replace an existing bundle at DEST')
+    x.add_argument('--push-to-hub', default=None, metavar='REPO_ID', help='also upload it to the Hugging Face Hub (needs a login)')
+    x.set_defaults(func=export_cmd)
     s = sub.add_parser('sample', help='sample and score rollouts: model(s) x task(s)',
                        description='Sample completions from each model on each task and print them scored.')
     s.add_argument('--model', nargs='+', default=['tiny', 'smollm2'],
@@ -220,6 +234,6 @@ def main(argv:list[str]|None=None) -> int:
         if v is not None and v < 1: build_parser().error(f'--{k.replace("_", "-")} must be >= 1')
     try: return args.func(args)
     except KeyboardInterrupt: return _interrupted(args)
-    except (ValueError, FileNotFoundError, ModuleNotFoundError, TypeError) as e:
+    except (ValueError, FileNotFoundError, FileExistsError, ConnectionError, ModuleNotFoundError, TypeError) as e:
         print(f'fst: error: {e}', file=sys.stderr)
         return 2

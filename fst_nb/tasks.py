@@ -30,7 +30,7 @@ def _bad_reward(x) -> str|None:
     if not math.isfinite(x): return f'returned {x}'
     return None
 
-# %% ../nbs/01_tasks.ipynb #bfb0ad01
+# %% ../nbs/01_tasks.ipynb #02417683
 class Task:
     "Examples plus a verifier. `score` fills in `reward` and `feedback` on rollouts."
     def __init__(self,
@@ -39,6 +39,7 @@ class Task:
                  scorer:Callable|None=None,     # scorer(example, completion) -> Score
                  batch_scorer:Callable|None=None, # or: batch_scorer(rollouts) -> list[Score|Exception] (an Exception for a rollout it failed on)
                  seed_prompt:str='',            # a sensible first prompt for the population
+                 max_new_tokens:int|None=None,  # how long a completion may be (the runner's default for this task); None: 512
                 ):
         if (scorer is None) == (batch_scorer is None): raise ValueError(f'Task {name!r}: give exactly one of `scorer` or `batch_scorer`')
         for f, what in ((scorer, 'scorer'), (batch_scorer, 'batch_scorer')):
@@ -51,7 +52,9 @@ class Task:
         if len(set(ids)) != len(ids):
             dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
             raise ValueError(f'Task {name!r}: example ids must be unique; repeated: {dup}')
-        self.name, self.examples, self.seed_prompt = name, examples, seed_prompt
+        if max_new_tokens is not None and (not isinstance(max_new_tokens, int) or max_new_tokens < 1):
+            raise ValueError(f'Task {name!r}: max_new_tokens must be a positive integer (tokens per completion), got {max_new_tokens!r}')
+        self.name, self.examples, self.seed_prompt, self.max_new_tokens = name, examples, seed_prompt, max_new_tokens
         self.scorer, self.batch_scorer = scorer, batch_scorer
         self.errors = 0  # scoring failures so far (each gave reward 0 with the error in its feedback)
 
@@ -91,7 +94,7 @@ class Task:
         if (why := _bad_reward(s.reward)): return self._fail(r, f'scorer {why}')
         r.reward, r.feedback = float(s.reward), str(s.feedback)
 
-# %% ../nbs/01_tasks.ipynb #e7779874
+# %% ../nbs/01_tasks.ipynb #d5f2175a
 def _func_name(f) -> str: return getattr(f, '__name__', None) or type(f).__name__
 
 def reward_funcs_task(name:str,                   # task name
@@ -100,6 +103,7 @@ def reward_funcs_task(name:str,                   # task name
                       weights:Sequence[float]|None=None, # one weight per function (default: all 1)
                       conversational:bool=True,   # pass messages (True) or plain strings (False)
                       seed_prompt:str='',
+                      max_new_tokens:int|None=None, # completion length for this task (None: the runner's 512)
                      ) -> Task:
     "Wrap TRL-style reward functions into a `Task`, unchanged."
     funcs = [reward_funcs] if callable(reward_funcs) else list(reward_funcs)
@@ -144,7 +148,7 @@ def reward_funcs_task(name:str,                   # task name
             scores.append(Score(total, f'{expected}Reward {total:.2f} from ' + ', '.join(parts) + '.'))
         return scores
 
-    return Task(name, examples, batch_scorer=batch_scorer, seed_prompt=seed_prompt)
+    return Task(name, examples, batch_scorer=batch_scorer, seed_prompt=seed_prompt, max_new_tokens=max_new_tokens)
 
 # %% ../nbs/01_tasks.ipynb #a79e72f6
 MATH_SEED_PROMPT = 'Solve the problem. Reason step by step, then give the final answer as \\boxed{answer}.'
@@ -233,7 +237,7 @@ def make_word_problems(n:int,                # how many rows
         else: rows.append({'problem': q, 'answer': str(ans), 'difficulty': 'easy'})
     return rows
 
-# %% ../nbs/01_tasks.ipynb #95964985
+# %% ../nbs/01_tasks.ipynb #5534dead
 _PROBLEM_COLS = ['problem', 'question', 'prompt', 'query', 'input']
 _ANSWER_COLS = ['answer', 'reward_model', 'ground_truth', 'final_answer', 'solution']
 
@@ -294,9 +298,9 @@ def load_math_examples(source:str|Path,          # hub dataset name, local folde
 
 def math_task(examples:Sequence[Example], name:str='math') -> Task:
     "A math `Task`: boxed answers checked by Math-Verify."
-    return Task(name, examples, math_score, seed_prompt=MATH_SEED_PROMPT)
+    return Task(name, examples, math_score, seed_prompt=MATH_SEED_PROMPT, max_new_tokens=512)  # room to reason, then \boxed{}
 
-# %% ../nbs/01_tasks.ipynb #28c980b2
+# %% ../nbs/01_tasks.ipynb #3075c773
 TOY_LETTERS = 'abcdefgh'
 TOY_DIGITS = '12345678'
 TOY_SEED_PROMPT = 'Write the code of the word.'
@@ -350,7 +354,7 @@ def toy_score(example:Example, completion:str) -> Score:
 
 def toy_task(n:int=64, seed:int=0, split:str='train', max_len:int=2) -> Task:
     "The toy cipher `Task` (see above)."
-    return Task(f'toy{seed}', toy_examples(n, seed, split, max_len), toy_score, seed_prompt=TOY_SEED_PROMPT)
+    return Task(f'toy{seed}', toy_examples(n, seed, split, max_len), toy_score, seed_prompt=TOY_SEED_PROMPT, max_new_tokens=16)
 
 # %% ../nbs/01_tasks.ipynb #b68399d7
 _FILLER = ['Write the code of the word.', 'Encode each letter.', 'Use the table.', 'Lessons:', 'Facts:']
