@@ -85,3 +85,15 @@ def test_wheel_ships_the_toy_base_model(tmp_path):
     _run(['pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(tmp_path/'dist'), '.'], repo)
     names = zipfile.ZipFile(next((tmp_path/'dist').glob('fst_nb-*.whl'))).namelist()
     for f in ('model.safetensors', 'config.json', 'spec.json'): assert f'fst_nb/assets/toy_base/{f}' in names, names
+
+def test_tutorials_have_badges_for_this_repository():
+    import configparser, json
+    cfg = configparser.ConfigParser(); cfg.read(ROOT/'settings.ini')
+    user, repo, branch = cfg['DEFAULT']['user'], cfg['DEFAULT']['repo'], cfg['DEFAULT']['branch']
+    tutorials = sorted((ROOT/'nbs'/'tutorials').glob('*.ipynb'))
+    assert tutorials, 'no tutorials in nbs/tutorials'
+    for nb in tutorials:
+        text = ''.join(''.join(c['source']) for c in json.loads(nb.read_text())['cells'][:3])
+        path = nb.relative_to(ROOT).as_posix()
+        assert f'https://colab.research.google.com/github/{user}/{repo}/blob/{branch}/{path}' in text, f'{nb.name}: no Colab badge for {path}'
+        assert f'https://kaggle.com/kernels/welcome?src=https://github.com/{user}/{repo}/blob/{branch}/{path}' in text, f'{nb.name}: no Kaggle badge'
