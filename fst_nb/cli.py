@@ -9,8 +9,8 @@ from pathlib import Path
 from .core import Candidate, save_jsonl
 
 # %% auto #0
-__all__ = ['DEMO_SECONDS_PER_CYCLE', 'make_task', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd', 'export_cmd',
-           'build_parser', 'main']
+__all__ = ['DEMO_SECONDS_PER_CYCLE', 'USER_ERRORS', 'make_task', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd',
+           'export_cmd', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d3530c2c
 def make_task(name:str,             # 'toy', 'math', or a math dataset (file, folder or hub name)
@@ -176,7 +176,7 @@ def export_cmd(args) -> int:
     if args.push_to_hub: print(f'pushed to {push_bundle(dest, args.push_to_hub)}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #26743cda
+# %% ../nbs/90_cli.ipynb #15f95296
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb).')
     sub = p.add_subparsers(dest='command', required=True)
@@ -225,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=sample_cmd)
     return p
 
+# what a user's mistake raises (a config field, a file, a folder, the network, a missing package): one line, exit status 2.
+# Anything else is a bug in fst-nb and keeps its traceback.
+USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError,
+               ConnectionError, ModuleNotFoundError)
+
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `fst` console script."
     os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')
@@ -234,6 +239,7 @@ def main(argv:list[str]|None=None) -> int:
         if v is not None and v < 1: build_parser().error(f'--{k.replace("_", "-")} must be >= 1')
     try: return args.func(args)
     except KeyboardInterrupt: return _interrupted(args)
-    except (ValueError, FileNotFoundError, FileExistsError, ConnectionError, ModuleNotFoundError, TypeError) as e:
-        print(f'fst: error: {e}', file=sys.stderr)
+    except USER_ERRORS as e:
+        msg = ' '.join(str(e).split()) or type(e).__name__
+        print(f'fst: error: {msg}', file=sys.stderr)
         return 2

@@ -25,11 +25,27 @@ __all__ = ['log', 'MODES', 'REFLECTORS', 'FSTConfig', 'config_fields', 'split_ta
            'make_generator', 'memory_plan', 'check_memory', 'format_plan', 'latest_checkpoint', 'cycle_line',
            'read_log', 'FSTRun']
 
-# %% ../nbs/09_fst.ipynb #23ebeb98
+# %% ../nbs/09_fst.ipynb #f4c14ab9
 MODES = ('fst', 'rl', 'gepa')
 REFLECTORS = ('offline', 'anthropic', 'openai', 'local')
 
 _TRUE, _FALSE = ('true', 'yes', 'on', '1'), ('false', 'no', 'off', '0')
+
+def _check_where(cfg):
+    "Config checks about the machine and the budget, so that no mistake is found after the model has loaded."
+    def bad(name, msg): raise ValueError(f'FSTConfig.{name}: {msg}')
+    import re
+    if not re.fullmatch(r'auto|cpu|cuda(:\d+)?', cfg.device): bad('device', f"{cfg.device!r} is not a device fst-nb runs on: use 'auto', 'cpu', 'cuda' or 'cuda:N'")
+    if cfg.dtype not in ('auto', 'float32', 'bfloat16', 'float16'): bad('dtype', f"must be 'auto', 'float32', 'bfloat16' or 'float16', got {cfg.dtype!r}")
+    out = Path(cfg.out_dir)
+    blocker = next((q for q in (out, *out.parents) if q.exists() and not q.is_dir()), None)
+    if blocker is not None: bad('out_dir', f'{blocker} is a file, so {out} cannot be the run folder: choose another out_dir')
+    if cfg.mode != 'rl':
+        need = (2*cfg.minibatch_size + cfg.anchor_problems)*cfg.rollouts_per_prompt
+        if cfg.gepa_budget < need:
+            bad('gepa_budget', f'{cfg.gepa_budget} rollouts cannot pay for one GEPA proposal (a parent and a child on a minibatch of '
+                f'{cfg.minibatch_size}, then the child on {cfg.anchor_problems} anchors, x {cfg.rollouts_per_prompt} samples = {need}): '
+                f'raise it (the paper uses 960), or lower minibatch_size / anchor_problems')
 
 def _is_task_function(task:str) -> bool: return ':' in task and not task.startswith('python:') and not Path(task).exists() and '://' not in task
 
@@ -163,6 +179,7 @@ class FSTConfig:
                     "(no LLM), 'local' (a Hugging Face model) or 'openai' (a self-hosted server)")
             if self.reflector == 'openai' and not (self.reflector_model and self.reflector_url):
                 bad('reflector', "'openai' needs reflector_model (the served model's name) and reflector_url (e.g. http://localhost:8000/v1)")
+        _check_where(self)
 
     @property
     def rollouts_per_prompt(self) -> int: return self.group_size//self.top_k
@@ -186,10 +203,15 @@ class FSTConfig:
         text = path.read_text()
         if path.suffix in ('.yaml', '.yml'):
             import yaml
-            d = yaml.safe_load(text) or {}
+            try: d = yaml.safe_load(text) or {}
+            except yaml.YAMLError as e:
+                m = getattr(e, 'problem_mark', None)
+                where = f', line {m.line + 1}, column {m.column + 1}' if m else ''
+                raise ValueError(f'config file {path}{where}: not valid YAML ({getattr(e, "problem", None) or e}); write one `field: value` per line') from None
         elif path.suffix == '.toml':
             import tomllib
-            d = tomllib.loads(text)
+            try: d = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as e: raise ValueError(f'config file {path}: not valid TOML ({e})') from None
         else: raise ValueError(f'config file {path}: use a .yaml, .yml or .toml file')
         if not isinstance(d, dict): raise ValueError(f'config file {path}: expected a mapping of field: value at the top level')
         return cls.from_dict({**d, **overrides})
