@@ -71,7 +71,7 @@ def check_rollouts(rollouts:Sequence[Rollout], vocab_size:int):
             raise ValueError(f'{where} has token id {top} but the model vocabulary has {vocab_size}: '
                              f'these rollouts come from a different tokenizer than this policy')
 
-# %% ../nbs/06_learner.ipynb #43ea5e0b
+# %% ../nbs/06_learner.ipynb #a8e8cf76
 def head_transform(config) -> dict:
     "How the model's forward turns h W^T into its logits, as `token_logprobs` arguments (transformers 5)."
     scale = 1.0
@@ -221,7 +221,11 @@ class Learner:
         if not (path/'learner.pt').exists(): raise FileNotFoundError(f'{path} has no learner.pt: not a learner checkpoint')
         weights = load_file(str(path/'adapter'/'adapter_model.safetensors'), device=str(self.policy.device))
         set_peft_model_state_dict(self.policy.model, weights)
-        state = torch.load(path/'learner.pt', map_location=self.policy.device, weights_only=False)
+        import pickle
+        try: state = torch.load(path/'learner.pt', map_location=self.policy.device, weights_only=True)  # tensors and plain values only
+        except pickle.UnpicklingError as e:
+            raise ValueError(f'{path/"learner.pt"} holds more than tensors and plain values (loading it could run code): refusing to '
+                             f'load it; resume only checkpoints this project wrote ({str(e).splitlines()[0][:120]})') from None
         self.opt.load_state_dict(state['opt']); self.sched.load_state_dict(state['sched'])
         if self.scaler and state.get('scaler'): self.scaler.load_state_dict(state['scaler'])
         self.policy_version, self.skipped = state['policy_version'], state['skipped']

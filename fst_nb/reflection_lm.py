@@ -11,10 +11,11 @@ from typing import Any, Callable, Protocol, runtime_checkable
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'PRICES_PER_MTOK', 'ReflectionError', 'BudgetExceeded', 'TruncatedReply', 'Usage', 'Budget', 'ReflectionLM',
-           'extract_prompt', 'APIReflectionLM', 'AnthropicLM', 'OpenAICompatLM', 'LocalHFLM', 'CallableLM']
+__all__ = ['log', 'PRICES_PER_MTOK', 'ReflectionError', 'BudgetExceeded', 'TruncatedReply', 'PromptRefused', 'Usage', 'Budget',
+           'ReflectionLM', 'extract_prompt', 'APIReflectionLM', 'AnthropicLM', 'OpenAICompatLM', 'LocalHFLM',
+           'CallableLM']
 
-# %% ../nbs/07_reflection_lm.ipynb #e72dd7c5
+# %% ../nbs/07_reflection_lm.ipynb #665ce7ae
 class ReflectionError(RuntimeError):
     "A reflection call failed for good (after retries, or for a reason retrying cannot fix)."
 
@@ -23,6 +24,10 @@ class BudgetExceeded(ReflectionError):
 
 class TruncatedReply(ReflectionError):
     "The reply hit max_tokens: it is incomplete and must not be adopted."
+
+class PromptRefused(ReflectionError):
+    "The reply holds no usable prompt; `reason` says why in one word (counted by the GEPA engine)."
+    def __init__(self, reason:str, msg:str): super().__init__(f'{reason}: {msg}'); self.reason = reason
 
 @dataclass
 class Usage:
@@ -47,14 +52,19 @@ class Budget:
     max_tokens: int|None = None
     max_dollars: float|None = None
 
-    def check(self, spent:Usage):
-        "Raise `BudgetExceeded` if one more call is not allowed."
-        if self.max_calls is not None and spent.calls >= self.max_calls:
-            raise BudgetExceeded(f'reflection budget: {spent.calls} of max_calls={self.max_calls} calls used')
-        if self.max_tokens is not None and spent.tokens >= self.max_tokens:
-            raise BudgetExceeded(f'reflection budget: {spent.tokens} of max_tokens={self.max_tokens} tokens used')
-        if self.max_dollars is not None and spent.cost >= self.max_dollars:
-            raise BudgetExceeded(f'reflection budget: ${spent.cost:.4f} of max_dollars={self.max_dollars} spent')
+    def check(self, spent:Usage,           # used so far, plus what calls in flight have reserved
+              worst:Usage|None=None):      # the most the next call can use (default: one call of unknown size)
+        "Raise `BudgetExceeded` unless `spent + worst` stays within every cap."
+        worst = worst or Usage(calls=1)
+        def over(used, more, cap): return cap is not None and (used + more > cap or used >= cap)
+        if over(spent.calls, worst.calls, self.max_calls):
+            raise BudgetExceeded(f'reflection budget: {spent.calls} of max_calls={self.max_calls} calls used or in flight')
+        if over(spent.tokens, worst.tokens, self.max_tokens):
+            raise BudgetExceeded(f'reflection budget: {spent.tokens} of max_tokens={self.max_tokens} tokens used or in flight, '
+                                 f'and the next call may use {worst.tokens}')
+        if over(spent.cost, worst.cost, self.max_dollars):
+            raise BudgetExceeded(f'reflection budget: ${spent.cost:.4f} of max_dollars={self.max_dollars} spent or in flight, '
+                                 f'and the next call may cost ${worst.cost:.4f}')
 
 @runtime_checkable
 class ReflectionLM(Protocol):
@@ -62,7 +72,7 @@ class ReflectionLM(Protocol):
     usage: Usage
     def complete(self, system:str, user:str) -> tuple[str, Usage]: ...
 
-# %% ../nbs/07_reflection_lm.ipynb #2eb8f74a
+# %% ../nbs/07_reflection_lm.ipynb #7229d2ea
 _FENCE = re.compile(r'```[^\n`]*\n(.*?)\n?```', re.S)
 
 def extract_prompt(reply:str,               # the reflection LM's reply
@@ -70,13 +80,13 @@ def extract_prompt(reply:str,               # the reflection LM's reply
                   ) -> str:
     "The new prompt: the content of the last fenced block of `reply`. Raises `ReflectionError` if there is none, or it is empty or oversized."
     blocks = _FENCE.findall(reply)
-    if not blocks: raise ReflectionError(f'the reply has no fenced block (```...```); it ends with {reply.strip()[-80:]!r}')
+    if not blocks: raise PromptRefused('no_fenced_block', f'the reply has no fenced block (```...```); it ends with {reply.strip()[-80:]!r}')
     text = blocks[-1].strip()
-    if not text: raise ReflectionError('the fenced block in the reply is empty')
-    if len(text) > max_chars: raise ReflectionError(f'the proposed prompt has {len(text)} characters, more than max_chars={max_chars}')
+    if not text: raise PromptRefused('empty', 'the fenced block in the reply is empty')
+    if len(text) > max_chars: raise PromptRefused('too_long', f'the proposed prompt has {len(text)} characters, more than max_chars={max_chars}')
     return text
 
-# %% ../nbs/07_reflection_lm.ipynb #c6db744c
+# %% ../nbs/07_reflection_lm.ipynb #ef9da5b3
 PRICES_PER_MTOK = {  # dollars per million tokens (input, output); cache reads 0.1x input, cache writes 1.25x input
     'claude-opus': (5.0, 25.0), 'claude-sonnet': (3.0, 15.0), 'claude-haiku': (1.0, 5.0)}
 
@@ -93,7 +103,18 @@ class APIReflectionLM:
         self.model, self.max_tokens, self.budget = model, max_tokens, budget or Budget()
         self.max_retries, self.backoff = max_retries, backoff
         self.usage, self.retries = Usage(), 0
+        self.reserved = Usage()   # the worst cases of the calls in flight
         self._lock, self._slots = threading.Lock(), threading.Semaphore(concurrency)
+
+    def _prices(self) -> tuple[float, float]:
+        "Dollars per million (input, output) tokens."
+        raise NotImplementedError
+
+    def worst_usage(self, system:str, user:str) -> Usage:
+        "The most one call with these messages can use: every input byte a token (a tokenizer never makes fewer than one byte per token) plus framing, all written to the cache (1.25x input price), and `max_tokens` of output."
+        inp = len(system.encode()) + len(user.encode()) + 64
+        p_in, p_out = self._prices()
+        return Usage(input_tokens=inp, output_tokens=self.max_tokens, cost=(1.25*inp*p_in + self.max_tokens*p_out)/1e6, calls=1)
 
     def __repr__(self): return f'{type(self).__name__}(model={self.model!r}, calls={self.usage.calls}, cost=${self.usage.cost:.4f})'  # never the key
 
@@ -101,10 +122,26 @@ class APIReflectionLM:
         "(what went wrong, retryable?, retry-after header) for an API error; None for anything else (it propagates)."
         raise NotImplementedError
 
-    def _send(self, request:Callable[[], Any]) -> Any:
-        "Run `request()` under the budget and the concurrency limit, retrying what can be retried."
-        with self._slots:
-            with self._lock: self.budget.check(self.usage)
+    def _send(self, request:Callable[[], Any], # sends the call, returns the response
+              worst:Usage,                     # the call's worst case (`worst_usage`), reserved before it is sent
+              usage_of:Callable[[Any], tuple[Usage, bool]], # response -> (real usage, truncated?)
+             ) -> tuple[Any, Usage]:
+        "Reserve `worst` within the budget, run `request()` under the concurrency limit (retrying what can be retried), then settle the reservation with the real usage."
+        with self._lock:
+            self.budget.check(self.usage + self.reserved, worst)   # calls in flight count at their worst
+            self.reserved = self.reserved + worst
+        try:
+            with self._slots: resp = self._retrying(request)
+            usage, truncated = usage_of(resp)
+        except BaseException:
+            with self._lock: self.reserved = self.reserved - worst
+            raise
+        with self._lock: self.reserved, self.usage = self.reserved - worst, self.usage + usage   # settled at once: never counted twice or not at all
+        if truncated: raise TruncatedReply(f'the reply hit max_tokens={self.max_tokens} and is incomplete; it is not used '
+                                           f'(raise max_tokens, or ask for a shorter answer)')
+        return resp, usage
+
+    def _retrying(self, request:Callable[[], Any]) -> Any:
             for attempt in range(self.max_retries + 1):
                 try: return request()
                 except Exception as e:
@@ -118,12 +155,6 @@ class APIReflectionLM:
                     with self._lock: self.retries += 1
                     log.warning('reflection call: %s, retrying in %.1fs', what, wait)
                     time.sleep(wait)
-
-    def _account(self, usage:Usage, truncated:bool) -> Usage:
-        with self._lock: self.usage = self.usage + usage
-        if truncated: raise TruncatedReply(f'the reply hit max_tokens={self.max_tokens} and is incomplete; it is not used '
-                                           f'(raise max_tokens, or ask for a shorter answer)')
-        return usage
 
 class AnthropicLM(APIReflectionLM):
     "A reflection LM on Anthropic's Messages API: cached system block, retries, budgets, truncation refused."
@@ -153,21 +184,24 @@ class AnthropicLM(APIReflectionLM):
             return f'HTTP {e.status_code}', e.status_code in _RETRY_STATUS, e.response.headers.get('retry-after')
         return None
 
-    def complete(self, system:str, user:str) -> tuple[str, Usage]:
-        "One reflection call: the reply text and its usage. Raises `ReflectionError` (or a subclass) when it cannot deliver."
-        msg = self._send(lambda: self.client.messages.create(
-            model=self.model, max_tokens=self.max_tokens,
-            system=[{'type': 'text', 'text': system, 'cache_control': {'type': 'ephemeral'}}],
-            messages=[{'role': 'user', 'content': user}]))
+    def _prices(self): return _price(self.model)
+
+    def _usage(self, msg) -> tuple[Usage, bool]:
         u = msg.usage
         inp, out = _price(self.model)
         cr, cw = getattr(u, 'cache_read_input_tokens', 0) or 0, getattr(u, 'cache_creation_input_tokens', 0) or 0
-        usage = Usage(u.input_tokens, u.output_tokens, cr, cw,
-                      (u.input_tokens*inp + u.output_tokens*out + cr*0.1*inp + cw*1.25*inp)/1e6, 1)
-        self._account(usage, truncated=msg.stop_reason == 'max_tokens')
+        return Usage(u.input_tokens, u.output_tokens, cr, cw,
+                     (u.input_tokens*inp + u.output_tokens*out + cr*0.1*inp + cw*1.25*inp)/1e6, 1), msg.stop_reason == 'max_tokens'
+
+    def complete(self, system:str, user:str) -> tuple[str, Usage]:
+        "One reflection call: the reply text and its usage. Raises `ReflectionError` (or a subclass) when it cannot deliver."
+        msg, usage = self._send(lambda: self.client.messages.create(
+            model=self.model, max_tokens=self.max_tokens,
+            system=[{'type': 'text', 'text': system, 'cache_control': {'type': 'ephemeral'}}],
+            messages=[{'role': 'user', 'content': user}]), self.worst_usage(system, user), self._usage)
         return ''.join(b.text for b in msg.content if getattr(b, 'type', '') == 'text'), usage
 
-# %% ../nbs/07_reflection_lm.ipynb #2e579dc4
+# %% ../nbs/07_reflection_lm.ipynb #8dcc1416
 class OpenAICompatLM(APIReflectionLM):
     "A reflection LM on an OpenAI-compatible `/chat/completions` endpoint (vLLM, ollama, gateways)."
     def __init__(self,
@@ -199,20 +233,25 @@ class OpenAICompatLM(APIReflectionLM):
         req = urllib.request.Request(self.url, json.dumps(body).encode(), headers)
         with urllib.request.urlopen(req, timeout=self.timeout) as r: return json.loads(r.read())
 
+    def _prices(self): return self.price_per_mtok
+
+    def _usage(self, data) -> tuple[Usage, bool]:
+        u = (data.get('usage') if isinstance(data, dict) else None) or {}
+        inp, out = int(u.get('prompt_tokens', 0)), int(u.get('completion_tokens', 0))
+        try: finish = data['choices'][0].get('finish_reason')
+        except (KeyError, IndexError, TypeError, AttributeError): finish = None
+        return Usage(inp, out, cost=(inp*self.price_per_mtok[0] + out*self.price_per_mtok[1])/1e6, calls=1), finish == 'length'
+
     def complete(self, system:str, user:str) -> tuple[str, Usage]:
         "One reflection call: the reply text and its usage. Raises `ReflectionError` (or a subclass) when it cannot deliver."
-        data = self._send(lambda: self._post({'model': self.model, 'max_tokens': self.max_tokens, 'messages': [
-            {'role': 'system', 'content': system}, {'role': 'user', 'content': user}]}))
-        try: choice = data['choices'][0]; text = choice['message']['content'] or ''
+        data, usage = self._send(lambda: self._post({'model': self.model, 'max_tokens': self.max_tokens, 'messages': [
+            {'role': 'system', 'content': system}, {'role': 'user', 'content': user}]}), self.worst_usage(system, user), self._usage)
+        try: text = data['choices'][0]['message']['content'] or ''
         except (KeyError, IndexError, TypeError):
             raise ReflectionError(f'{self.url} answered without choices[0].message.content: {str(data)[:200]}') from None
-        u = data.get('usage') or {}
-        inp, out = int(u.get('prompt_tokens', 0)), int(u.get('completion_tokens', 0))
-        usage = Usage(inp, out, cost=(inp*self.price_per_mtok[0] + out*self.price_per_mtok[1])/1e6, calls=1)
-        self._account(usage, truncated=choice.get('finish_reason') == 'length')
         return text, usage
 
-# %% ../nbs/07_reflection_lm.ipynb #851ea1e5
+# %% ../nbs/07_reflection_lm.ipynb #14378298
 class LocalHFLM:
     "A reflection LM on a local Hugging Face chat model, greedy decoding: fully offline."
     def __init__(self,
@@ -232,8 +271,8 @@ class LocalHFLM:
     def complete(self, system:str, user:str) -> tuple[str, Usage]:
         "One reflection call: the reply text and its usage (no dollars)."
         from fst_nb.core import Example, Candidate
-        with self._lock:
-            self.budget.check(self.usage)
+        with self._lock:   # one call at a time: nothing else is in flight
+            self.budget.check(self.usage, Usage(len(system.encode()) + len(user.encode()) + 64, self.max_tokens, calls=1))
             r = self._gen.generate([(Example('reflection', user), Candidate(system))])[0]
             usage = Usage(len(r.prompt_ids), len(r.completion_ids), calls=1)
             self.usage = self.usage + usage
