@@ -66,7 +66,7 @@ def sample_cmd(args) -> int:
         print(f'wrote {len(all_rollouts)} rollouts to {args.out}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #2dd84ae7
+# %% ../nbs/90_cli.ipynb #d9d0fc79
 def _finish(runs:dict, out:Path, title:str) -> str:
     from fst_nb.views import save_figures, report
     from fst_nb.core import atomic_write
@@ -75,8 +75,8 @@ def _finish(runs:dict, out:Path, title:str) -> str:
     atomic_write(out/'report.md', md)
     return md
 
-# seconds per cycle of each demo arm on two idle CPU cores (measured with the shipped toy base; see the note in the issues)
-DEMO_SECONDS_PER_CYCLE = {'fst': 3.0, 'rl': 1.5, 'gepa': 1.0}
+# seconds per cycle of each demo arm on two idle CPU cores (the 12-cycle demo took 44 s in all, 2026-11)
+DEMO_SECONDS_PER_CYCLE = {'fst': 1.9, 'rl': 1.0, 'gepa': 0.8}
 
 def demo_cmd(args) -> int:
     "`fst demo`: FST, RL-only and GEPA-only on the toy task; figures and a report."
