@@ -133,7 +133,7 @@ class Population:
     @classmethod
     def from_dict(cls, d:dict): return cls(Candidate.from_dict(c) for c in d['candidates'])
 
-# %% ../nbs/00_core.ipynb #ff5a160d
+# %% ../nbs/00_core.ipynb #3e5b637e
 @dataclass
 class Rollout(Record):
     "One completion of one example under one candidate prompt, with what the policy and the task said about it."
@@ -146,7 +146,7 @@ class Rollout(Record):
     logprobs: list = field(default_factory=list)       # behaviour log-prob of each completion token
     reward: float|None = None                 # set by the task
     feedback: str = ''                        # the task's explanation of the reward (what GEPA reads)
-    finish_reason: str = ''                   # 'stop' (end token) or 'length' (hit max_new_tokens)
+    finish_reason: str = ''                   # 'stop' (end token), 'length' (hit max_new_tokens); from vLLM also 'abort' or 'error' (left out of training)
     sample: int = 0                           # index among the samples of the same (example, candidate)
     policy_version: int = 0                   # weights version that generated it
     gen_seconds: float = 0.0                  # generation wall time attributed to this rollout
