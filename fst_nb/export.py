@@ -111,7 +111,7 @@ def export_run(run_dir:str|Path,       # the out_dir of a run (its latest checkp
         shutil.rmtree(tmp, ignore_errors=True); raise
     return dest
 
-# %% ../nbs/11_export.ipynb #1451a0ca
+# %% ../nbs/11_export.ipynb #09018c24
 @dataclass
 class TrainedPolicy:
     "A trained FST policy: the base model with its adapter, and the best prompt."
@@ -140,7 +140,7 @@ def load_bundle(path:str|Path,          # a folder written by export_run
                ) -> TrainedPolicy:
     "Load an exported FST policy: the base model named in its config, the adapter on it, and the best prompt."
     from peft import PeftModel
-    from fst_nb.models import load_policy, Policy
+    from fst_nb.models import load_policy, Policy, peft_quietly
     path = Path(path)
     man_f = path/'bundle.json'
     if not man_f.exists(): raise FileNotFoundError(f'{path} has no bundle.json: not a bundle written by `fst export` / export_run')
@@ -151,7 +151,7 @@ def load_bundle(path:str|Path,          # a folder written by export_run
         if bad: raise ValueError(f'{path}: {bad} missing or changed since export (checksums in bundle.json): export the run again')
     cfg = json.loads((path/'config.json').read_text())
     base = load_policy(cfg['model'], dtype=dtype, device=device, backend='hf')
-    model = PeftModel.from_pretrained(base.model, str(path/'adapter')).eval()
+    with peft_quietly(): model = PeftModel.from_pretrained(base.model, str(path/'adapter')).eval()
     pop = Population.from_dict({'candidates': json.loads((path/'prompts.json').read_text())['population']})
     ev = json.loads((path/'eval.json').read_text()) if (path/'eval.json').exists() else None
     return TrainedPolicy(Policy(model, base.tokenizer, f"{cfg['model']} + {path.name}"), pop[0], pop, cfg, ev)

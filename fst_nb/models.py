@@ -15,8 +15,8 @@ log = logging.getLogger('fst_nb')
 
 # %% auto #0
 __all__ = ['log', 'CHAT_SPECIALS', 'CHATML_TEMPLATE', 'SMOLLM2_INSTALL', 'LORA_TARGETS', 'BUILTIN_MODELS', 'cache_dir',
-           'char_tokenizer', 'tiny_model', 'smollm2_gguf', 'smollm2_dir', 'LoraSpec', 'add_lora', 'base_policy',
-           'Policy', 'resolve_dtype', 'left_pad', 'load_policy', 'check_gpu_stack', 'nvidia_driver',
+           'char_tokenizer', 'tiny_model', 'smollm2_gguf', 'smollm2_dir', 'LoraSpec', 'peft_quietly', 'add_lora',
+           'base_policy', 'Policy', 'resolve_dtype', 'left_pad', 'load_policy', 'check_gpu_stack', 'nvidia_driver',
            'check_gpu_runtime', 'ToyBaseSpec', 'pretrain_toy_base', 'toy_base_dir', 'shipped_toy_base', 'save_toy_base',
            'toy_base_model']
 
@@ -109,7 +109,7 @@ def smollm2_dir() -> Path:
     log.warning('converted SmolLM2 in %.1fs', time.time() - t0)
     return _publish_dir(tmp, final)
 
-# %% ../nbs/02_models.ipynb #7af822f3
+# %% ../nbs/02_models.ipynb #15adbf01
 LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']
 
 @dataclass
@@ -126,6 +126,13 @@ class LoraSpec:
         if not 0 <= self.dropout < 1: raise ValueError(f'LoraSpec.dropout must be in [0, 1), got {self.dropout}')
         if not self.target_modules: raise ValueError('LoraSpec.target_modules is empty: name the linear layers to adapt, e.g. q_proj, v_proj')
 
+@contextlib.contextmanager
+def peft_quietly():
+    "Wrapping a model with PEFT, without the FutureWarning PEFT triggers in transformers 5 (theirs; it says nothing to our users)."
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='`is_gradient_checkpointing` is deprecated', category=FutureWarning)
+        yield
+
 def add_lora(model, spec:LoraSpec|None=None):
     "Wrap `model` with a trainable PEFT LoRA adapter; only the adapter's parameters require grad."
     from peft import LoraConfig, get_peft_model
@@ -135,9 +142,7 @@ def add_lora(model, spec:LoraSpec|None=None):
     if missing: raise ValueError(f'LoRA target modules {missing} are not in this model; it has e.g. {sorted(n for n in names if "proj" in n)[:8]}')
     cfg = LoraConfig(r=spec.r, lora_alpha=spec.alpha, lora_dropout=spec.dropout, target_modules=list(spec.target_modules),
                      bias='none', task_type='CAUSAL_LM')
-    with torch.random.fork_rng(), warnings.catch_warnings():
-        # PEFT asks transformers 5 for a property it has deprecated; the warning is theirs and says nothing to our users
-        warnings.filterwarnings('ignore', message='`is_gradient_checkpointing` is deprecated', category=FutureWarning)
+    with torch.random.fork_rng(), peft_quietly():
         torch.manual_seed(spec.seed)
         return get_peft_model(model, cfg)
 
