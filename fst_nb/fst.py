@@ -25,7 +25,7 @@ __all__ = ['log', 'MODES', 'REFLECTORS', 'FSTConfig', 'config_fields', 'split_ta
            'proposals_per_round', 'make_generator', 'memory_plan', 'check_memory', 'format_plan', 'checkpoint_intact',
            'latest_checkpoint', 'cycle_line', 'read_log', 'FSTRun']
 
-# %% ../nbs/09_fst.ipynb #c275a2c2
+# %% ../nbs/09_fst.ipynb #00a0e2b6
 MODES = ('fst', 'rl', 'gepa')
 REFLECTORS = ('offline', 'anthropic', 'openai', 'local')
 
@@ -111,6 +111,7 @@ class FSTConfig:
     max_new_tokens: int = 0           # completion cap; 0: auto (the task's own: 16 for the toy task, 512 for math)
     temperature: float = 1.0          # sampling temperature (> 0; the learner's log-probs use the same)
     batch_size: int = 64              # sequences per generate call
+    generator_url: str = ''           # a running vLLM server to sample from, e.g. http://localhost:8000 (see 12_vllm_server); empty: the policy itself (HF, or Unsloth's colocated vLLM)
     # learner (slow weights)
     lr: float = 0.0                   # LoRA learning rate; 0: auto (2e-3 for the built-in toy models, 1e-4 otherwise)
     warmup_steps: int = 10            # linear learning-rate warm-up, in RL steps (the paper: 10)
@@ -186,6 +187,8 @@ class FSTConfig:
                     "(no LLM), 'local' (a Hugging Face model) or 'openai' (a self-hosted server)")
             if self.reflector == 'openai' and not (self.reflector_model and self.reflector_url):
                 bad('reflector', "'openai' needs reflector_model (the served model's name) and reflector_url (e.g. http://localhost:8000/v1)")
+        if self.generator_url and not self.generator_url.startswith(('http://', 'https://')):
+            bad('generator_url', f'must be the vLLM server\'s URL, e.g. http://localhost:8000, got {self.generator_url!r}')
         _check_where(self)
 
     @property
@@ -227,7 +230,7 @@ class FSTConfig:
         "The fields a checkpoint must agree on to be resumed: all but `cycles`, `out_dir` and the reflection budget, timeout and retries (a resumed run may raise its caps; its spend so far is restored)."
         return {k: v for k, v in self.to_dict().items() if k not in _RESUMABLE}
 
-_RESUMABLE = ('cycles', 'out_dir', 'reflection_max_dollars', 'reflection_max_calls', 'reflection_max_tokens', 'reflection_timeout', 'reflection_retries')
+_RESUMABLE = ('cycles', 'out_dir', 'generator_url', 'reflection_max_dollars', 'reflection_max_calls', 'reflection_max_tokens', 'reflection_timeout', 'reflection_retries')
 
 # %% ../nbs/09_fst.ipynb #cde19cf6
 def config_fields(cls=None) -> str:
@@ -240,7 +243,7 @@ def config_fields(cls=None) -> str:
         rows.append(f"| `{f.name}` | {f.type} | `{default!r}` | {(docs.get(f.name) or '').replace('|', '/')} |")
     return '\n'.join(rows)
 
-# %% ../nbs/09_fst.ipynb #fb4e75e8
+# %% ../nbs/09_fst.ipynb #9ad6fc4d
 def split_tasks(tasks, cfg:FSTConfig) -> tuple[Task, Task]:
     "(train, held-out) from what a user gave: a pair of Tasks, or one Task whose first `train_examples` train and next `eval_examples` are held out."
     n, m = cfg.train_examples, cfg.eval_examples
@@ -314,9 +317,12 @@ def proposals_per_round(cfg:FSTConfig, proposer) -> tuple[int, str]:
     return min(limits, key=lambda l: l[0])
 
 def make_generator(policy, cfg:FSTConfig):
-    "vLLM when Unsloth built the policy a vLLM engine (`model.vllm_engine`), batched HF generation otherwise."
+    "The vLLM server at `cfg.generator_url` when set; else vLLM when Unsloth built the policy a vLLM engine (`model.vllm_engine`), batched HF generation otherwise."
     from fst_nb.generate import VLLMGenerator, vllm_engine
     sampling = SamplingConfig(max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature)
+    if cfg.generator_url:   # adapters go to out_dir/adapters: the server must see that folder at the same path
+        from fst_nb.vllm_server import VLLMServerGenerator
+        return VLLMServerGenerator(policy, cfg.generator_url, model=cfg.model, sampling=sampling, adapter_dir=str(Path(cfg.out_dir)/'adapters'))
     if vllm_engine(policy.model) is not None: return VLLMGenerator(policy, sampling)
     if hasattr(policy.model, 'fast_generate'):   # Unsloth sets it without an engine too (fast_inference=False, old GPUs, unsupported models)
         log.warning('Unsloth loaded %s without a vLLM engine (fast_inference=False, or vLLM does not support this GPU or model): '
@@ -422,7 +428,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #43e5c2b9
+# %% ../nbs/09_fst.ipynb #a30f2440
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -592,6 +598,7 @@ class FSTRun:
                                    'No cycle had finished, so there is no checkpoint: fix the reward function and start again.')) from None
         m = self.learner.step(rollouts)
         self.gen.policy_version = self.learner.policy_version
+        if hasattr(self.gen, 'publish'): self.gen.publish(self.policy.model, self.learner.policy_version)   # a vLLM server: load the new adapter
         s['step'] += 1; s['rl_samples'] += len(rollouts)
         keep = ('reward_mean', 'zero_var_frac', 'loss', 'kl', 'entropy', 'grad_norm', 'clip_frac', 'tokens', 'skipped', 'lr',
                 'sampler_kl', 'is_weight_mean', 'is_weight_min', 'is_weight_max', 'aborted')
