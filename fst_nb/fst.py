@@ -329,11 +329,11 @@ def make_generator(policy, cfg:FSTConfig):
                     'sampling with Hugging Face generate, which is slower', policy.name)
     return HFGenerator(policy, sampling, batch_size=cfg.batch_size)
 
-# %% ../nbs/09_fst.ipynb #c4ff8448
+# %% ../nbs/09_fst.ipynb #be7ea46c
 def memory_plan(policy, cfg:FSTConfig, prompt_tokens:int,
                 vllm_pool:int=0,  # bytes vLLM preallocates (gpu_memory_utilization x the card), 0 without a vLLM engine
                ) -> dict:
-    "Estimated peak bytes per phase of a run: weights, optimiser, generation (KV cache + logits, or vLLM's pool), learner (activations)."
+    "Estimated peak bytes per phase of a run: weights, optimiser, generation (KV cache + logits, or vLLM's pool), learner (activations). With `generator_url`, generation runs on the server and costs nothing here."
     m, c = policy.model, policy.model.config
     params = list(m.parameters())
     weights = sum(p.numel()*p.element_size() for p in params)
@@ -347,6 +347,7 @@ def memory_plan(policy, cfg:FSTConfig, prompt_tokens:int,
             'generation_kv_cache': 2*L*kv*hd*act*seq*cfg.batch_size,
             'generation_logits': 4*c.vocab_size*cfg.max_new_tokens*cfg.batch_size, # fp32 logits of every step, for behaviour log-probs
             'learner_activations': 17*act*H*L*cfg.micro_batch_tokens + 2*64*2**20}
+    if cfg.generator_url: plan.update(generation_kv_cache=0, generation_logits=0)   # sampled on the server
     plan['peak'] = plan['weights'] + plan['optimizer_and_grads'] + max(plan['generation_kv_cache'] + plan['generation_logits'],
                                                                        plan['learner_activations'])
     if vllm_pool:   # vLLM holds its pool (the weights it shares with the trainer + its KV cache) for the whole run
@@ -428,7 +429,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #a30f2440
+# %% ../nbs/09_fst.ipynb #4e663a40
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -453,7 +454,8 @@ class FSTRun:
         torch.manual_seed(cfg.seed); random.seed(cfg.seed)
         self.policy = load_policy(cfg.model, lora=LoraSpec(r=cfg.lora_r, alpha=cfg.lora_alpha, seed=cfg.seed), dtype=cfg.dtype, device=cfg.device,
                                   backend=cfg.backend, max_seq_length=cfg.max_seq_length, load_in_4bit=cfg.load_in_4bit,
-                                  fast_inference=cfg.fast_inference, gpu_memory_utilization=cfg.gpu_memory_utilization)
+                                  fast_inference=cfg.fast_inference and not cfg.generator_url,   # a server samples: no colocated engine
+                                  gpu_memory_utilization=cfg.gpu_memory_utilization)
         self.gen = make_generator(self.policy, cfg)
         seeds = cfg.seed_prompts or [self.train.seed_prompt]
         longest = max(len(render_prompt(self.policy.tokenizer, build_messages(e, Candidate(p)))) for e in self.train.examples[:256] for p in seeds)
