@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 # %% auto #0
-__all__ = ['atomic_write', 'Record', 'Example', 'text_id', 'Candidate', 'Population', 'Rollout', 'save_jsonl', 'load_jsonl',
-           'group_by_example']
+__all__ = ['atomic_write', 'file_sha256', 'Record', 'Example', 'text_id', 'Candidate', 'Population', 'Rollout', 'save_jsonl',
+           'load_jsonl', 'group_by_example']
 
-# %% ../nbs/00_core.ipynb #eff02b75
+# %% ../nbs/00_core.ipynb #6684e223
 def atomic_write(path:str|Path, # file to (over)write
                  data:str|bytes, # the whole new content
                 ) -> Path:
@@ -30,6 +30,13 @@ def atomic_write(path:str|Path, # file to (over)write
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+def file_sha256(path:str|Path) -> str:
+    "The sha256 of a file's bytes, read in blocks (checksums of shipped weights and exported bundles)."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #7c54e59e
 class Record:
