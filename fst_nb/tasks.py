@@ -348,7 +348,7 @@ def math_task(examples:Sequence[Example], name:str='math') -> Task:
     "A math `Task`: boxed answers checked by Math-Verify."
     return Task(name, examples, math_score, seed_prompt=MATH_SEED_PROMPT, max_new_tokens=512)  # room to reason, then \boxed{}
 
-# %% ../nbs/01_tasks.ipynb #5ebc23df
+# %% ../nbs/01_tasks.ipynb #a2df4cbf
 TOY_LETTERS = 'abcdefgh'
 TOY_DIGITS = '12345678'
 TOY_SEED_PROMPT = 'Write the code of the word.'
@@ -421,7 +421,7 @@ TOY_SETTINGS = {   # task name -> toy_task arguments (chapter 14_experiments com
     'toy':         {},                                        # feedback states the hidden facts: the prompt can copy them (built to be won)
     'toy-verdict': {'feedback': 'verdict'},                   # feedback says only which letters were right: the prompt must infer
     'toy-skill':   {'feedback': 'verdict', 'reward': 'format'}, # reward for the format alone: a pure skill that a prompt cannot carry
-    'toy-zero':    {'feedback': 'verdict', 'reward': 'exact', 'min_len': 3, 'max_len': 3}, # all or nothing on 3-letter words: the base (almost) never succeeds
+    'toy-zero':    {'feedback': 'verdict', 'reward': 'exact', 'min_len': 2, 'max_len': 2}, # all or nothing on 2-letter words: the base succeeds ~2% of the time
 }
 
 def toy_task(n:int=64, seed:int=0, split:str='train', max_len:int=2,
