@@ -25,7 +25,7 @@ __all__ = ['log', 'MODES', 'REFLECTORS', 'FSTConfig', 'config_fields', 'split_ta
            'proposals_per_round', 'make_generator', 'memory_plan', 'check_memory', 'format_plan', 'checkpoint_intact',
            'latest_checkpoint', 'cycle_line', 'read_log', 'FSTRun']
 
-# %% ../nbs/09_fst.ipynb #1d4e41a5
+# %% ../nbs/09_fst.ipynb #681b780e
 MODES = ('fst', 'rl', 'gepa')
 REFLECTORS = ('offline', 'anthropic', 'openai', 'local')
 
@@ -40,6 +40,11 @@ def _check_where(cfg):
     out = Path(cfg.out_dir)
     blocker = next((q for q in (out, *out.parents) if q.exists() and not q.is_dir()), None)
     if blocker is not None: bad('out_dir', f'{blocker} is a file, so {out} cannot be the run folder: choose another out_dir')
+    if cfg.init_from:
+        src = Path(cfg.init_from)
+        if not (src/'LATEST').is_file():
+            bad('init_from', f'{src} is not a run folder with a checkpoint (no LATEST file): give the out_dir of a finished run')
+        if src.resolve() == out.resolve(): bad('init_from', 'is this run\'s own out_dir: give another run\'s folder (to continue this run, resume it)')
     if cfg.mode != 'rl':
         need = (2*cfg.minibatch_size + cfg.anchor_problems)*cfg.rollouts_per_prompt
         if cfg.gepa_budget < need:
@@ -139,12 +144,15 @@ class FSTConfig:
     memory_check: bool = True         # on a GPU, refuse to start when the estimated peak memory exceeds the card's
     seed: int = 0                     # seeds data order, adapter init, sampling and GEPA
     out_dir: str = 'runs/fst'         # run folder: metrics.jsonl, checkpoints, figures (on Colab: a Drive folder)
+    task_schedule: list = field(default_factory=list) # continual learning: stages 'TASK' or 'TASK#SEED' (SEED: that stage's task_seed), e.g. ['toy-verdict#0', 'toy-verdict#1']; empty: `task` throughout
+    stage_cycles: int = 0             # cycles per stage of task_schedule (the last stage runs on to the end)
+    init_from: str = ''               # a run folder whose latest LoRA adapter starts this run (a plasticity study); the KL reference stays the base model
 
     def __post_init__(self):
         def bad(name, msg): raise ValueError(f'FSTConfig.{name}: {msg}')
         for f in fields(self): setattr(self, f.name, _typed(f.name, f.type, getattr(self, f.name)))
         self._auto_max_new_tokens = self.max_new_tokens == 0   # resolved from the task itself when the run loads it (FSTRun)
-        if self.max_new_tokens == 0: self.max_new_tokens = 16 if self.task in TOY_SETTINGS else 512
+        if self.max_new_tokens == 0: self.max_new_tokens = 16 if (self.task_schedule[0].partition('#')[0] if self.task_schedule else self.task) in TOY_SETTINGS else 512
         if _is_task_function(self.task):
             mod = self.task.split(':')[0]
             with _cwd_on_path():
@@ -193,12 +201,32 @@ class FSTConfig:
                     "(no LLM), 'local' (a Hugging Face model) or 'openai' (a self-hosted server)")
             if self.reflector == 'openai' and not (self.reflector_model and self.reflector_url):
                 bad('reflector', "'openai' needs reflector_model (the served model's name) and reflector_url (e.g. http://localhost:8000/v1)")
+        if not isinstance(self.task_schedule, list) or not all(isinstance(t, str) and t.strip() for t in self.task_schedule):
+            bad('task_schedule', f"must be a list of task names, each 'TASK' or 'TASK#SEED', got {self.task_schedule!r}")
+        if self.task_schedule:
+            self.stages()   # each stage parses
+            if self.stage_cycles < 1: bad('stage_cycles', f'must be >= 1 with a task_schedule (cycles per stage), got {self.stage_cycles}')
+            if self.cycles < len(self.task_schedule)*self.stage_cycles:
+                log.warning('FSTConfig: %d cycles reach only %d of the %d stages of task_schedule', self.cycles, -(-self.cycles//self.stage_cycles), len(self.task_schedule))
         if self.generator_url and not self.generator_url.startswith(('http://', 'https://')):
             bad('generator_url', f'must be the vLLM server\'s URL, e.g. http://localhost:8000, got {self.generator_url!r}')
         _check_where(self)
 
     @property
     def rollouts_per_prompt(self) -> int: return self.group_size//self.top_k
+
+    def stages(self) -> list[tuple[str, int]]:
+        "(task, task_seed) of each stage: the task_schedule, or the one task."
+        out = []
+        for t in self.task_schedule or [self.task]:
+            name, _, seed = t.partition('#') if self.task_schedule else (t, '', '')
+            try: out.append((name.strip(), int(seed) if seed else self.task_seed))
+            except ValueError: raise ValueError(f"FSTConfig.task_schedule: {t!r}: the part after '#' must be a whole number (the task_seed), e.g. 'toy#3'") from None
+        return out
+
+    def stage_of(self, cycle:int) -> int:
+        "The stage that `cycle` (0-based) trains on."
+        return 0 if not self.task_schedule else min(cycle//self.stage_cycles, len(self.task_schedule) - 1)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -437,7 +465,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #73801308
+# %% ../nbs/09_fst.ipynb #9df86011
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -449,7 +477,9 @@ class FSTRun:
                  tasks=None,                        # your own Task(s): a (train, heldout) pair, or one Task to split (default: cfg.task)
                 ):
         # data first: errors in it surface before the model loads
-        self.train, self.heldout = load_task_splits(cfg) if tasks is None else split_tasks(tasks, cfg)
+        if tasks is not None and cfg.task_schedule: raise ValueError('FSTConfig.task_schedule names its tasks: leave out FSTRun(tasks=...), or the schedule')
+        self.stage_tasks = [load_task_splits(replace(cfg, task=t, task_seed=ts)) for t, ts in cfg.stages()] if tasks is None else [split_tasks(tasks, cfg)]
+        self.train, self.heldout = self.stage_tasks[0]
         if getattr(cfg, '_auto_max_new_tokens', False) and self.train.max_new_tokens and self.train.max_new_tokens != cfg.max_new_tokens:
             cfg = replace(cfg, max_new_tokens=self.train.max_new_tokens)   # 'auto' means the task's own completion length
         if tasks is not None and not (cfg.task.startswith('python:') or _is_task_function(cfg.task)):
@@ -481,14 +511,10 @@ class FSTRun:
             max_metric_calls=cfg.gepa_budget, minibatch_size=cfg.minibatch_size, samples=cfg.rollouts_per_prompt,
             proposals=cfg.proposals, top_k=cfg.top_k, seed=cfg.seed), bank=self.bank) if self.proposer else None
         self.population = Population(Candidate(p, meta={'op': 'seed', 'round': -1}) for p in seeds)
-        self.rl_examples, self.gepa_examples = list(self.train.examples), []
-        if cfg.anchors == 'separate' and cfg.mode != 'rl':   # a fixed quarter for GEPA, drawn by the seed; RL never trains on it
-            ex = list(self.train.examples); random.Random(f'{cfg.seed}-anchor-pool').shuffle(ex)
-            self.gepa_examples, self.rl_examples = ex[:len(ex)//4], ex[len(ex)//4:]
-        self.order = self._shuffled(0)
         self.state = {'cycle': 0, 'step': 0, 'cursor': 0, 'epoch': 0, 'rl_samples': 0, 'gepa_rollouts': 0, 'reused': 0, 'rl_reused': 0,
-                      'anchor_cursor': 0, 'anchor_epoch': 0,
+                      'anchor_cursor': 0, 'anchor_epoch': 0, 'stage': 0,
                       'reflection_calls': 0, 'reflection_tokens': 0, 'reflection_cost': 0.0, 'seconds': 0.0, 'bank_batches': 0}
+        self._set_stage(0)
         self.lineage = Population()   # every prompt ever kept, with its parents (for the lineage tree)
         for c in self.population: self.lineage.add(c)
         self.metrics_path = self.dir/'metrics.jsonl'
@@ -498,10 +524,23 @@ class FSTRun:
         self.dir.mkdir(parents=True, exist_ok=True)
         if ckpt is not None: self._load(ckpt)
         else:
+            if cfg.init_from: self._init_adapter(Path(cfg.init_from))
             if self.metrics_path.exists(): self.metrics_path.unlink()   # a fresh run starts a fresh log
             atomic_write(self.dir/'config.json', json.dumps(cfg.to_dict(), indent=1))
 
-    # -- data: one stream of training problems, reshuffled each pass
+    # -- data: one stream of training problems, reshuffled each pass (per stage of a task schedule)
+    def _set_stage(self, k:int):
+        "Train on stage `k`'s task from here on (a task schedule); a new stage starts its problem stream from the top."
+        if k != self.state['stage']: self.state.update(stage=k, cursor=0, epoch=0, anchor_cursor=0, anchor_epoch=0)
+        self.train, self.heldout = self.stage_tasks[k]
+        self.bank.task = self.train; self.bank._store = {}
+        if self.gepa: self.gepa.task = self.train
+        self.rl_examples, self.gepa_examples = list(self.train.examples), []
+        if self.cfg.anchors == 'separate' and self.cfg.mode != 'rl':   # a fixed quarter for GEPA, drawn by the seed; RL never trains on it
+            ex = list(self.train.examples); random.Random(f'{self.cfg.seed}-anchor-pool').shuffle(ex)
+            self.gepa_examples, self.rl_examples = ex[:len(ex)//4], ex[len(ex)//4:]
+        self.order = self._shuffled(self.state['epoch'])
+
     def _shuffled(self, epoch:int) -> list[Example]:
         ex = list(self.rl_examples); random.Random(f'{self.cfg.seed}-data-{epoch}').shuffle(ex); return ex
 
@@ -549,11 +588,11 @@ class FSTRun:
         return read_log(self.metrics_path)
 
     # -- evaluation
-    def _heldout_reward(self, prompt:Candidate) -> tuple[float, list[Rollout]]:
-        cfg = self.cfg
+    def _heldout_reward(self, prompt:Candidate, task:Task|None=None) -> tuple[float, list[Rollout]]:
+        cfg, task = self.cfg, task or self.heldout
         gen = HFGenerator(self.policy, self.gen.sampling, batch_size=cfg.batch_size, policy_version=self.learner.policy_version) \
               if isinstance(self.gen, HFGenerator) else self.gen
-        rs = self.heldout.score(gen.generate([(e, prompt) for e in self.heldout.examples], n=cfg.eval_samples, seed=cfg.seed + 10_007))
+        rs = task.score(gen.generate([(e, prompt) for e in task.examples], n=cfg.eval_samples, seed=cfg.seed + 10_007))
         return sum(r.reward for r in rs)/len(rs), rs
 
     @torch.no_grad()
@@ -563,7 +602,12 @@ class FSTRun:
         with_p, rs = self._heldout_reward(best)
         seed_r = with_p if best.id == seed_c.id else self._heldout_reward(seed_c)[0]
         none_r = seed_r if not seed_c.text else self._heldout_reward(Candidate(''))[0]   # what the weights alone have learned
-        return {'reward_with_prompt': with_p, 'reward_seed_prompt': seed_r, 'reward_no_prompt': none_r, 'kl_to_base': self.kl_to_base(rs)}
+        out = {'reward_with_prompt': with_p, 'reward_seed_prompt': seed_r, 'reward_no_prompt': none_r, 'kl_to_base': self.kl_to_base(rs)}
+        if self.cfg.task_schedule:   # every stage so far, with the best prompt: what a new stage made the policy forget
+            k = self.state['stage']
+            out['stage'] = k
+            out['reward_by_stage'] = [with_p if i == k else self._heldout_reward(best, self.stage_tasks[i][1])[0] for i in range(k + 1)]
+        return out
 
     @torch.no_grad()
     def decompose(self) -> dict:
@@ -641,6 +685,9 @@ class FSTRun:
     def run_cycle(self):
         "One cycle: a GEPA round (fst, gepa), T RL steps (fst, rl), a held-out evaluation, a checkpoint."
         t0, cfg = time.perf_counter(), self.cfg
+        if cfg.stage_of(self.state['cycle']) != self.state['stage']:   # a task schedule moves on
+            self._set_stage(cfg.stage_of(self.state['cycle']))
+            self._log('stage', task=self.train.name, stage=self.state['stage'])
         phase = {}
         if cfg.mode in ('fst', 'gepa'):
             t = time.perf_counter(); self._gepa_round(); phase['gepa_seconds'] = round(time.perf_counter() - t, 3)
@@ -713,13 +760,26 @@ class FSTRun:
             raise ValueError(f'{ckpt} was written by a different run ({shown}); resume it with its own config '
                              f'(`fst resume {self.dir}`), or choose another out_dir for this one')
 
+    def _init_adapter(self, src:Path):
+        "Start the LoRA adapter from another run's latest checkpoint (fresh optimiser, step 0); the base model is unchanged."
+        from peft import set_peft_model_state_dict, get_peft_model_state_dict
+        from safetensors.torch import load_file
+        ck = latest_checkpoint(src)
+        w = load_file(str(ck/'learner'/'adapter'/'adapter_model.safetensors'), device=str(self.policy.device))
+        mine = get_peft_model_state_dict(self.policy.model)
+        if set(w) != set(mine) or any(w[k].shape != mine[k].shape for k in w):
+            raise ValueError(f'FSTConfig.init_from: the adapter in {ck} does not fit this model (another base model, lora_r or target modules): '
+                             f'use a run of the same model and lora_r={self.cfg.lora_r}')
+        set_peft_model_state_dict(self.policy.model, w)
+        log.info('adapter initialised from %s', ck)
+
     def _load(self, ckpt:Path):
         st = json.loads((ckpt/'state.json').read_text())
         self.learner.load(ckpt/'learner')
         self.gen.policy_version = self.learner.policy_version
-        self.state = {'rl_reused': 0, 'anchor_cursor': 0, 'anchor_epoch': 0, **st['state']}   # keys a checkpoint from an older version lacks
+        self.state = {'rl_reused': 0, 'anchor_cursor': 0, 'anchor_epoch': 0, 'stage': 0, **st['state']}   # keys a checkpoint from an older version lacks
         self.population = Population.from_dict(st['population']); self.lineage = Population.from_dict(st['lineage'])
-        self.order = self._shuffled(self.state['epoch'])
+        self._set_stage(self.state['stage'])
         self.bank.version, self.bank.batches = st['bank_version'], self.state['bank_batches']
         if self.gepa: self.gepa.rounds = st['gepa_rounds']
         _set_rng_state(_load_plain(ckpt/'rng.pt'))
