@@ -43,7 +43,7 @@ def main():
     ap.add_argument('--settings', nargs='+', default=['toy', 'toy-verdict', 'toy-skill', 'toy-zero'])
     ap.add_argument('--seeds', type=int, default=5)
     ap.add_argument('--sweep-seeds', type=int, nargs='+', default=[100, 101])
-    ap.add_argument('--lrs', type=float, nargs='+', default=[1e-3, 2e-3, 4e-3])
+    ap.add_argument('--lrs', type=float, nargs='+', default=[2e-3, 4e-3, 8e-3])
     ap.add_argument('--cycles', type=int, default=12)
     ap.add_argument('--reuse-setting', default='toy-verdict', help="the setting of the reuse study ('' to skip it)")
     ap.add_argument('--out', default='runs/bench-fair')
