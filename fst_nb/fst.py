@@ -465,7 +465,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #9df86011
+# %% ../nbs/09_fst.ipynb #c0f3bf28
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -753,7 +753,9 @@ class FSTRun:
                                  f'damaged and this checkpoint holds no copy of it; restore the file, or start afresh with another out_dir')
         mine = self.cfg.fingerprint()
         for f in fields(FSTConfig):   # a checkpoint from before a field existed had that field's default
-            if f.name not in saved and f.default is not MISSING: saved[f.name] = f.default
+            if f.name in saved: continue
+            if f.default is not MISSING: saved[f.name] = f.default
+            elif f.default_factory is not MISSING: saved[f.name] = f.default_factory()   # a list field such as task_schedule
         diff = [k for k in sorted(set(saved) | set(mine)) if k not in _RESUMABLE and saved.get(k) != mine.get(k)]
         if diff:
             shown = ', '.join(f'{k}: checkpoint {saved.get(k)!r} vs config {mine.get(k)!r}' for k in diff[:5])
