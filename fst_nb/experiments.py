@@ -11,9 +11,10 @@ from .fst import FSTConfig, FSTRun
 from .views import evals, _at_crossing, ARM_STYLE, _MARKS, _plt, _floor_at_zero
 
 # %% auto #0
-__all__ = ['REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'run_arm',
+__all__ = ['REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'run_arm', 'arm_config',
            'compare_setting', 'summarise', 'setting_line', 'setting_figure', 'leaves_zero', 'reuse_study',
-           'reuse_table']
+           'reuse_table', 'saturating_fit', 'arm_asymptotes', 'plasticity_study', 'continual_study', 'continual_table',
+           'results_table']
 
 # %% ../nbs/14_experiments.ipynb #74271388
 def smoothed(ev:Sequence[dict],          # evaluation records of one run, in order
@@ -77,24 +78,28 @@ def pick_lr(sweep:dict[float, Sequence[Sequence[dict]]]) -> tuple[float, dict[fl
     score = {lr: statistics.fmean(curve_area(l) for l in logs) for lr, logs in sweep.items()}
     return max(score, key=lambda lr: (score[lr], -lr)), score   # a tie goes to the smaller rate
 
-# %% ../nbs/14_experiments.ipynb #bbeab266
+# %% ../nbs/14_experiments.ipynb #ac2befc6
 def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
             mode:str,             # 'fst', 'rl' or 'gepa'
             seed:int,             # seeds everything, the hidden table included
-            out:str|Path,         # the experiment's folder; the run goes in out/task/mode-lr/seed
+            out:str|Path,         # the experiment's folder; the run goes in out/task/NAME/seedS
             lr:float=0.0,         # 0: the config's default
             cycles:int=12,
-            **overrides,          # any other FSTConfig field
+            name:str='',          # the run's folder name (default: from mode, lr and the overrides)
+            **overrides,          # any other FSTConfig field (task_seed too)
            ) -> tuple[list[dict], float]:
     "One run (or its finished log when it already exists, cut at `cycles`) and the seconds it took (0 when read back)."
-    tag = f"{mode}-lr{lr:g}" + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
-    cfg = FSTConfig(task=task, mode=mode, seed=seed, task_seed=seed, lr=lr, cycles=cycles,
-                    out_dir=str(Path(out)/task/tag/f'seed{seed}'), **overrides)
-    run = FSTRun(cfg, progress=False, resume=True)
+    run = FSTRun(arm_config(task, mode, seed, out, lr, cycles, name, **overrides), progress=False, resume=True)
     done = run.state['cycle'] >= cycles
     t0 = time.perf_counter()
     log = [r for r in run.run() if r['cycle'] < cycles or (r['kind'] == 'eval' and r['cycle'] == cycles)]   # a longer run read back: its first `cycles`
     return log, 0.0 if done else time.perf_counter() - t0
+
+def arm_config(task:str, mode:str, seed:int, out:str|Path, lr:float=0.0, cycles:int=12, name:str='', **overrides) -> FSTConfig:
+    "The config `run_arm` runs (its out_dir is the run's folder)."
+    name = name or f"{mode}-lr{lr:g}" + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
+    return FSTConfig(**{'task': task, 'mode': mode, 'seed': seed, 'task_seed': seed, 'lr': lr, 'cycles': cycles, **overrides,
+                        'out_dir': str(Path(out)/task/name/f'seed{seed}')})
 
 # %% ../nbs/14_experiments.ipynb #e8a457d8
 def compare_setting(task:str,                     # the setting (task name)
@@ -212,4 +217,84 @@ def reuse_table(res:dict) -> str:
     for name, r in res.items():
         rows.append(f"| {name} | {fmt_spread(r['final'])} | {fmt_spread(r['kl'], '.4f')} | {fmt_spread(r['seconds'], '.0f')} | "
                     f"{fmt_spread(r['rollouts_generated'], '.0f')} | {fmt_spread(r['rl_reused'], '.0f')} |")
+    return '\n'.join(rows)
+
+# %% ../nbs/14_experiments.ipynb #db234f17
+def saturating_fit(xs:Sequence[float], ys:Sequence[float]) -> dict:
+    "Least-squares fit of y = a - (a - r0) exp(-x / tau): a (the asymptote), r0, tau, r2, and `covered` (x reached 3 tau)."
+    import numpy as np
+    x, y = np.asarray(xs, float), np.asarray(ys, float)
+    if len(x) < 4: raise ValueError(f'saturating_fit: needs at least 4 points, got {len(x)}')
+    span = x.max() - x.min()
+    if span <= 0: raise ValueError('saturating_fit: the x values are all equal')
+    best = None
+    for tau in np.geomspace(span/200, span*20, 400):
+        e = np.exp(-(x - x.min())/tau)
+        A = np.stack([1 - e, e], 1)                        # y = a (1 - e) + r0 e
+        coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+        sse = float(((A @ coef - y)**2).sum())
+        if best is None or sse < best[0]: best = (sse, tau, coef)
+    sse, tau, (a, r0) = best
+    sst = float(((y - y.mean())**2).sum())
+    return {'a': float(a), 'r0': float(r0), 'tau': float(tau), 'r2': 1 - sse/sst if sst else 1.0, 'covered': bool(span >= 3*tau)}
+
+def arm_asymptotes(logs:dict[int, Sequence[dict]], x:str='rl_samples') -> dict:
+    "`saturating_fit` of each seed's held-out reward against `x`; spreads of the asymptote over the seeds whose runs covered 3 tau."
+    fits = {s: saturating_fit([r[x] for r in evals(l)], [r['reward_with_prompt'] for r in evals(l)]) for s, l in logs.items()}
+    return {'fits': fits, 'asymptote': spread([f['a'] for f in fits.values() if f['covered']]), 'covered': sum(f['covered'] for f in fits.values())}
+
+# %% ../nbs/14_experiments.ipynb #9cab908e
+def plasticity_study(task:str, out:str|Path, seeds:Sequence[int], lr:dict, cycles:int=12, new_cycles:int=8, window:int=3,
+                     run_many=None, **overrides) -> dict:
+    "RL on a new table from the base model, the FST run's and the RL-only run's weights (each of `seeds`): final reward and curve area per start."
+    src = lambda arm, s: '' if arm == 'base' else arm_config(task, arm, s, out, lr[arm], cycles, **overrides).out_dir
+    job = lambda start, s: dict(task=task, mode='rl', seed=s, lr=lr['rl'], cycles=new_cycles, name=f'plastic-from-{start}',
+                                task_seed=s + 1000, init_from=src(start, s), **overrides)
+    for s in seeds:   # the sources must have finished
+        for arm in ('fst', 'rl'): run_arm(task, arm, s, out, lr[arm], cycles, **overrides)
+    if run_many: run_many([job(st, s) for st in ('base', 'fst', 'rl') for s in seeds], out)
+    res = {}
+    for start in ('base', 'fst', 'rl'):
+        logs = {s: run_arm(out=out, **job(start, s))[0] for s in seeds}
+        res[start] = {'final': spread([smoothed(evals(l), window)[-1]['reward_smoothed'] for l in logs.values()]),
+                      'area': spread([curve_area(l) for l in logs.values()]), 'logs': logs}
+    return res
+
+# %% ../nbs/14_experiments.ipynb #08772379
+def continual_study(task:str, out:str|Path, seeds:Sequence[int], lr:dict, stages:int=3, stage_cycles:int=4,
+                    arms:Sequence[str]=('fst', 'rl'), run_many=None, **overrides) -> dict:
+    "Per arm: the reward at the end of each stage, at the end of the run on each stage, and the forgetting (their difference), with spreads over seeds."
+    job = lambda arm, s: dict(task=task, mode=arm, seed=s, lr=lr[arm], cycles=stages*stage_cycles, name=f'continual-{arm}',
+                              task_schedule=[f'{task}#{1000*(i + 1) + s}' for i in range(stages)], stage_cycles=stage_cycles, **overrides)
+    if run_many: run_many([job(a, s) for a in arms for s in seeds], out)
+    res = {}
+    for arm in arms:
+        logs = {s: run_arm(out=out, **job(arm, s))[0] for s in seeds}
+        at_end = {s: [r for r in evals(l) if r['cycle'] in [stage_cycles*(i + 1) for i in range(stages)]] for s, l in logs.items()}
+        res[arm] = {'stage_end': [spread([e[i]['reward_with_prompt'] for e in at_end.values()]) for i in range(stages)],
+                    'final_by_stage': [spread([evals(l)[-1]['reward_by_stage'][i] for l in logs.values()]) for i in range(stages)],
+                    'forgetting': [spread([e[i]['reward_with_prompt'] - evals(logs[s])[-1]['reward_by_stage'][i] for s, e in at_end.items()])
+                                   for i in range(stages - 1)],
+                    'logs': logs}
+    return res
+
+def continual_table(res:dict) -> str:
+    "A markdown table of `continual_study`: per arm and stage, the reward at the stage's end, at the run's end, and the drop."
+    rows = ['| arm | stage | reward at the stage\'s end | at the end of the run | forgotten |', '|---|---|---|---|---|']
+    for arm, r in res.items():
+        for i, (a, b) in enumerate(zip(r['stage_end'], r['final_by_stage'])):
+            fg = fmt_spread(r['forgetting'][i], '.3f') if i < len(r['forgetting']) else '(last stage)'
+            rows.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {i + 1} | {fmt_spread(a, '.3f')} | {fmt_spread(b, '.3f')} | {fg} |")
+    return '\n'.join(rows)
+
+# %% ../nbs/14_experiments.ipynb #81ea65c5
+def results_table(doc:dict) -> str:
+    "A markdown table of `bench/fair_fst_vs_rl.py`'s results (its JSON): per setting, the medians and ranges over seeds."
+    rows = ['| setting | lr (FST, RL) | sample efficiency, RL samples | sample efficiency, all rollouts | KL ratio | final reward FST | RL only | GEPA only | no prompt FST | no prompt RL |',
+            '|---|---|---|---|---|---|---|---|---|---|']
+    for task, r in doc['settings'].items():
+        s = r['summary']
+        rows.append(f"| {task} | {r['lr']['fst']:g}, {r['lr']['rl']:g} | {fmt_spread(s['sample_efficiency_rl'])} | {fmt_spread(s['sample_efficiency_all'])} | "
+                    f"{fmt_spread(s['kl_ratio'])} | {fmt_spread(s['fst_final'])} | {fmt_spread(s['rl_final'])} | {fmt_spread(s['gepa_final'])} | "
+                    f"{fmt_spread(s['fst_final_no_prompt'])} | {fmt_spread(s['rl_final_no_prompt'])} |")
     return '\n'.join(rows)
