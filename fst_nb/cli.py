@@ -66,7 +66,7 @@ def sample_cmd(args) -> int:
         print(f'wrote {len(all_rollouts)} rollouts to {args.out}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #9d599391
+# %% ../nbs/90_cli.ipynb #b38c3896
 def _finish(runs:dict, out:Path, title:str) -> str:
     from fst_nb.views import save_figures, report
     from fst_nb.core import atomic_write
@@ -95,6 +95,8 @@ def demo_cmd(args) -> int:
         print(f"   held-out reward {e['reward_with_prompt']:.3f}, KL to base {e['kl_to_base']:.4f}, {e['rl_samples']} RL samples", flush=True)
         runs[arm] = out/arm
     args._run_dir = None
+    from fst_nb.export import evaluate_run
+    for d in runs.values(): evaluate_run(d)   # the channel table of each arm, for the report
     md = _finish(runs, out, 'fst demo: the toy cipher task on CPU (offline mutation operator)')
     print('\n' + md + f'\nwrote {out}/report.md and the figures in {time.perf_counter() - t0:.0f}s')
     return 0

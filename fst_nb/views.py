@@ -174,7 +174,7 @@ def save_figures(runs:dict[str, str|Path], out_dir:str|Path) -> list[Path]:
     finally: plt.close('all')
     return paths
 
-# %% ../nbs/10_views.ipynb #e924eb2b
+# %% ../nbs/10_views.ipynb #ef52fb03
 def _num(x, f:str='.3f') -> str: return 'n/a' if x is None else format(x, f)
 
 def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
@@ -204,7 +204,24 @@ def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
                   f"({e['reused']} rollouts reused between the channels), {e['reflection_calls']} reflection calls, "
                   f"{e['reflection_tokens']} reflection tokens, ${e['reflection_cost']:.2f}.",
                   '', '**Best prompt:**', '', '```', e['best_prompt'], '```']
+    lines += _channel_lines(runs, logs)
     return '\n'.join(lines) + '\n'
+
+def _channel_lines(runs:dict, logs:dict) -> list[str]:
+    "The 2x2 channel table of each arm whose folder has an `eval.json` (`fst eval`) of its latest cycle."
+    rows = []
+    for arm, d in runs.items():
+        f = Path(d)/'eval.json'
+        if not f.exists(): continue
+        ev = json.loads(f.read_text())
+        if ev.get('cycle') != evals(logs[arm])[-1]['cycle']: continue   # stale: of an earlier checkpoint
+        rows.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {ev['base_weights_seed_prompt']:.3f} | {ev['base_weights_best_prompt']:.3f} | "
+                    f"{ev['trained_weights_seed_prompt']:.3f} | {ev['trained_weights_best_prompt']:.3f} |")
+    if not rows: return []
+    return ['', '## Which channel learned what', '', 'Held-out reward of each arm\'s final weights and prompt, each channel switched on and off '
+            '(base weights: the LoRA adapter disabled; seed prompt: the task\'s first prompt):', '',
+            '| arm | base weights, seed prompt | base weights, best prompt | trained weights, seed prompt | trained weights, best prompt |',
+            '|---|---|---|---|---|', *rows]
 
 # %% ../nbs/10_views.ipynb #96dc8bdc
 class Dashboard:
