@@ -83,8 +83,12 @@ def main():
         reuse = reuse_study(a.reuse_setting, a.out, seeds, lr=lr, cycles=a.cycles, run_many=parallel(a.jobs))
         print(f'rollout reuse on {a.reuse_setting} (FST, lr {lr:g}, {len(seeds)} seeds):\n' + reuse_table(reuse), flush=True)
     total = time.perf_counter() - t_all
-    doc = {'settings': results, 'reuse': reuse, 'seeds': seeds, 'sweep_seeds': a.sweep_seeds, 'lrs': a.lrs, 'cycles': a.cycles,
-           'seconds': round(total, 1), 'command': ' '.join(sys.argv)}
+    old = json.loads(Path(a.json).read_text()) if Path(a.json).exists() else {}
+    same = old.get('seeds') == seeds and old.get('cycles') == a.cycles and old.get('lrs') == a.lrs   # the same experiment: keep its other settings
+    doc = {'settings': {**(old.get('settings', {}) if same else {}), **results}, 'reuse': reuse or (old.get('reuse') if same else None),
+           'seeds': seeds, 'sweep_seeds': a.sweep_seeds, 'lrs': a.lrs, 'cycles': a.cycles,
+           'seconds': {**(old.get('seconds', {}) if same and isinstance(old.get('seconds'), dict) else {}), ' '.join(a.settings): round(total, 1)},
+           'load': os.getloadavg(), 'command': ' '.join(sys.argv)}
     Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
     print(f'total {total/60:.1f} min; figures in {a.json}')
 
