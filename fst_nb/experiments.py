@@ -101,7 +101,7 @@ def arm_config(task:str, mode:str, seed:int, out:str|Path, lr:float=0.0, cycles:
     return FSTConfig(**{'task': task, 'mode': mode, 'seed': seed, 'task_seed': seed, 'lr': lr, 'cycles': cycles, **overrides,
                         'out_dir': str(Path(out)/task/name/f'seed{seed}')})
 
-# %% ../nbs/14_experiments.ipynb #e8a457d8
+# %% ../nbs/14_experiments.ipynb #2c1d5dba
 def compare_setting(task:str,                     # the setting (task name)
                     out:str|Path,                 # where the runs go
                     seeds:Sequence[int]=range(5), # comparison seeds
@@ -151,10 +151,12 @@ def summarise(res:dict, window:int=3) -> dict:
     return out
 
 def setting_line(res:dict) -> str:
-    "`setting=NAME sample_efficiency_rl=X sample_efficiency_all=Y kl_ratio=Z` (medians over seeds)."
+    "`setting=NAME sample_efficiency_rl=X sample_efficiency_all=Y kl_ratio=Z seeds_defined=N/M` (medians over the seeds where the ratios are defined)."
     s = res['summary']
     num = lambda k: 'not_defined' if s[k]['median'] is None else f"{s[k]['median']:.2f}"
-    return f"setting={res['task']} sample_efficiency_rl={num('sample_efficiency_rl')} sample_efficiency_all={num('sample_efficiency_all')} kl_ratio={num('kl_ratio')}"
+    n = s['sample_efficiency_rl']
+    return (f"setting={res['task']} sample_efficiency_rl={num('sample_efficiency_rl')} sample_efficiency_all={num('sample_efficiency_all')} "
+            f"kl_ratio={num('kl_ratio')} seeds_defined={n['n']}/{n['n'] + n['undefined']}")
 
 # %% ../nbs/14_experiments.ipynb #6d9025a3
 def _median_band(logs:dict, x:str, window:int):
