@@ -40,7 +40,7 @@ def token_balanced_shards(sizes:Sequence[int], # tokens (prompt + completion) of
         shards[r].append(i); load[r] += sizes[i]
     return [sorted(s) for s in shards]
 
-# %% ../nbs/13_distributed.ipynb #0595e820
+# %% ../nbs/13_distributed.ipynb #9a7ac336
 class DataParallel:
     "This process's place among the ranks that train one policy: its share of a step's rollouts, the sums across ranks, and rank 0's messages."
     def __init__(self, rank:int, world_size:int,
@@ -67,9 +67,10 @@ class DataParallel:
         if re.fullmatch(r'cuda:\d+', device):
             raise ValueError(f"FSTConfig.device {device!r} would put all {world} ranks on one GPU: use 'auto' or 'cuda' (each rank takes the GPU of its LOCAL_RANK)")
         cuda = device == 'cuda' or (device == 'auto' and torch.cuda.is_available())
-        backend = os.environ.get('FST_DIST_BACKEND') or ('nccl' if cuda else 'gloo')
-        if dist.is_initialized(): backend = dist.get_backend()
-        if backend not in ('nccl', 'gloo'): raise ValueError(f"FST_DIST_BACKEND must be 'nccl' (GPUs) or 'gloo' (CPUs), got {backend!r}")
+        if dist.is_initialized(): backend = dist.get_backend()   # a group someone else made (e.g. accelerate): use it
+        else:
+            backend = os.environ.get('FST_DIST_BACKEND') or ('nccl' if cuda else 'gloo')
+            if backend not in ('nccl', 'gloo'): raise ValueError(f"FST_DIST_BACKEND must be 'nccl' (GPUs) or 'gloo' (CPUs), got {backend!r}")
         if backend == 'nccl' and not cuda:
             raise ValueError('the nccl backend needs the policy on CUDA GPUs, and this run is on the CPU (no GPU, or device=cpu): '
                              'use gloo (unset FST_DIST_BACKEND, or set it to gloo)')
@@ -78,8 +79,9 @@ class DataParallel:
                 raise ValueError(f'rank {rank} has LOCAL_RANK {local} but this node has {torch.cuda.device_count()} GPU(s): start at most that many '
                                  f'processes per node (--nproc_per_node)')
             torch.cuda.set_device(local)   # 'cuda' now means this rank's GPU
-        timeout = datetime.timedelta(seconds=float(os.environ.get('FST_DIST_TIMEOUT', 6*3600)))
-        if not dist.is_initialized(): dist.init_process_group(backend, timeout=timeout)   # MASTER_ADDR/PORT from the launcher
+        timeout = datetime.timedelta(seconds=float(os.environ.get('FST_DIST_TIMEOUT', 6*3600)))   # how long a rank may wait for rank 0's message
+        if not dist.is_initialized():   # MASTER_ADDR/PORT from the launcher; on GPUs the gradient group keeps a usual timeout (a hang shows)
+            dist.init_process_group(backend, timeout=timeout if backend == 'gloo' else datetime.timedelta(minutes=30))
         control = None if backend == 'gloo' else dist.new_group(backend='gloo', timeout=timeout)
         return cls(rank, world, control)
 
