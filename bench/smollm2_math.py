@@ -35,7 +35,7 @@ def main():
         steps = [r for r in recs if r['kind'] == 'step']
         print(f'== {arm}: {time.perf_counter() - t0:.0f}s', flush=True)
         for r in ev:
-            print(f"   cycle {r['cycle']}: held-out reward {r['reward_with_prompt']:.3f} (seed prompt {r['reward_without_prompt']:.3f}), "
+            print(f"   cycle {r['cycle']}: held-out reward {r['reward_with_prompt']:.3f} (seed prompt {r['reward_seed_prompt']:.3f}, no prompt {r['reward_no_prompt']:.3f}), "
                   f"KL {r['kl_to_base']:.4f}, RL samples {r['rl_samples']}, GEPA rollouts {r['gepa_rollouts']}, reflection calls {r['reflection_calls']}"
                   + (f", phases gepa {r.get('gepa_seconds', 0):.0f}s rl {r.get('rl_seconds', 0):.0f}s eval {r.get('eval_seconds', 0):.0f}s" if 'eval_seconds' in r else ''), flush=True)
         if steps: print(f"   train reward per step: {[round(s['reward_mean'], 3) for s in steps]}; zero-variance fraction: {[round(s['zero_var_frac'], 2) for s in steps]}")

@@ -91,16 +91,18 @@ class ReflectiveProposer:
     @property
     def usage(self) -> Usage: return self.lm.usage
 
-# %% ../nbs/08_gepa.ipynb #b0504969
+# %% ../nbs/08_gepa.ipynb #c8902d00
 _SENT = re.compile(r'(?<=[.!?])\s+')
 
 class OfflineMutator:
     "A rule-based stand-in for a reflection LM: copies facts and lessons from verifier feedback, and demonstrations from successful rollouts, into the prompt."
     name = 'offline'
     def __init__(self, max_lessons:int=3, max_demos:int=2, max_line_chars:int=300, facts_label:str='Facts:',
-                 demo_reward:float=1.0):  # only rollouts with at least this reward are demonstrated (a half-right answer would teach its mistake)
+                 demo_reward:float=1.0,   # only rollouts with at least this reward are demonstrated (a half-right answer would teach its mistake)
+                 learn_from:tuple=('Facts:', 'Right:'), # feedback sentences starting with these list items for the facts line
+                 not_lessons:tuple=('Correct', 'Expected', 'Got', 'Wrong')): # feedback sentences starting with these are verdicts, not lessons
         self.max_lessons, self.max_demos, self.max_line_chars, self.facts_label = max_lessons, max_demos, max_line_chars, facts_label
-        self.demo_reward = demo_reward
+        self.demo_reward, self.learn_from, self.not_lessons = demo_reward, tuple(learn_from), tuple(not_lessons)
         self.usage = Usage()
 
     def parse(self, text:str) -> dict:
@@ -124,10 +126,11 @@ class OfflineMutator:
             quoted = [s for s in (str(r.example.answer), r.example.problem, r.completion.strip()) if len(s) >= 2]
             for sent in _SENT.split(r.feedback or ''):
                 sent = re.sub(r'\s*\([^)]*\)', '', sent).strip()
-                if sent.startswith(self.facts_label):
-                    for f in sent[len(self.facts_label):].strip(' .').split():
+                label = next((l for l in self.learn_from if sent.startswith(l)), None)
+                if label:
+                    for f in sent[len(label):].strip(' .').split():
                         if f not in p['facts']: p['facts'].append(f); new = True
-                elif (sent and not sent.startswith(('Correct', 'Expected')) and not any(q in sent for q in quoted)
+                elif (sent and not sent.startswith(self.not_lessons) and not any(q in sent for q in quoted)
                       and sent not in p['lessons'] and len(p['lessons']) < self.max_lessons):
                     p['lessons'].append(clip(sent, self.max_line_chars)); new = True
         if not new:

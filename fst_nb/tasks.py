@@ -13,10 +13,10 @@ from .core import Example, Rollout, save_jsonl
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'SCORING_ERROR', 'MATH_SEED_PROMPT', 'TOY_LETTERS', 'TOY_DIGITS', 'TOY_SEED_PROMPT', 'TOY_FORMATS', 'Score',
-           'traceback_summary', 'ScoreError', 'ScoringFailed', 'Task', 'reward_funcs_task', 'last_boxed', 'math_score',
-           'make_word_problems', 'load_math_examples', 'math_task', 'toy_table', 'toy_facts', 'toy_answer',
-           'toy_examples', 'toy_score', 'toy_task', 'toy_pretrain_samples']
+__all__ = ['log', 'SCORING_ERROR', 'MATH_SEED_PROMPT', 'TOY_LETTERS', 'TOY_DIGITS', 'TOY_SEED_PROMPT', 'TOY_FORMATS',
+           'TOY_FORMAT_HINT', 'TOY_SETTINGS', 'Score', 'traceback_summary', 'ScoreError', 'ScoringFailed', 'Task',
+           'reward_funcs_task', 'last_boxed', 'math_score', 'make_word_problems', 'load_math_examples', 'math_task',
+           'toy_table', 'toy_facts', 'toy_answer', 'toy_examples', 'toy_score', 'toy_task', 'toy_pretrain_samples']
 
 # %% ../nbs/01_tasks.ipynb #596e82be
 @dataclass
@@ -348,7 +348,7 @@ def math_task(examples:Sequence[Example], name:str='math') -> Task:
     "A math `Task`: boxed answers checked by Math-Verify."
     return Task(name, examples, math_score, seed_prompt=MATH_SEED_PROMPT, max_new_tokens=512)  # room to reason, then \boxed{}
 
-# %% ../nbs/01_tasks.ipynb #3075c773
+# %% ../nbs/01_tasks.ipynb #a2df4cbf
 TOY_LETTERS = 'abcdefgh'
 TOY_DIGITS = '12345678'
 TOY_SEED_PROMPT = 'Write the code of the word.'
@@ -371,38 +371,68 @@ def toy_answer(word:str, table:dict[str, str], fmt:str=TOY_FORMATS[0]) -> str:
 def toy_examples(n:int,             # number of problems
                  seed:int=0,        # task family member (which hidden table)
                  split:str='train', # 'train' and 'test' draw different words
-                 max_len:int=2,     # words have 1..max_len letters
+                 max_len:int=2,     # words have min_len..max_len letters
+                 min_len:int=1,
                 ) -> list[Example]:
     "Problems of the toy cipher task: words and their strict answers."
+    if not 1 <= min_len <= max_len: raise ValueError(f'toy_examples: need 1 <= min_len <= max_len, got min_len={min_len}, max_len={max_len}')
     table = toy_table(seed)
-    rng = random.Random(f'toy-examples-{seed}-{split}')
+    rng = random.Random(f'toy-examples-{seed}-{split}' + ('' if min_len == 1 else f'-{min_len}'))
     out = []
     for i in range(n):
-        word = ''.join(rng.choice(TOY_LETTERS) for _ in range(rng.randint(1, max_len)))
+        word = ''.join(rng.choice(TOY_LETTERS) for _ in range(rng.randint(min_len, max_len)))
         out.append(Example(f'toy{seed}-{split}-{i}', word, toy_answer(word, table), {'seed': seed}))
     return out
 
 _PAIR = re.compile(r'([a-h])(\d)')
 _STRICT = re.compile(r'^\[[a-h]\d(?: [a-h]\d)*\]$')
+TOY_FORMAT_HINT = 'write each letter of the word followed by its digit, in order, separated by spaces, inside square brackets'
 
-def toy_score(example:Example, completion:str) -> Score:
-    "Half the reward for the strict format, half for the fraction of letters coded right; feedback states the facts."
+def toy_score(example:Example, completion:str,
+              feedback:str='facts',  # 'facts': state the missed facts; 'verdict': only which letters were right or wrong
+              reward:str='partial',  # 'partial': half format, half letters right; 'exact': 1 only for the whole answer; 'format': the format alone
+             ) -> Score:
+    "Score a toy completion: the reward `reward` names, with feedback that states the hidden facts (`facts`) or only right and wrong (`verdict`)."
     word, want = example.problem, _PAIR.findall(str(example.answer))
     got = completion.strip()
     pairs = _PAIR.findall(got)
     right = [i < len(pairs) and pairs[i] == w for i, w in enumerate(want)]
     fmt_ok = bool(_STRICT.match(got)) and [l for l, _ in pairs] == list(word)
-    reward = 0.5*fmt_ok + 0.5*sum(right)/len(want)
-    if fmt_ok and all(right): return Score(reward, f'Correct: {example.answer}.')
-    notes = [f'Expected {example.answer}, got {got[:60]!r}.']
-    if not fmt_ok: notes.append(f'Format error: write each letter of the word with its digit, in order, inside square brackets, like {example.answer}.')
-    wrong = sorted({f'{l}{d}' for (l, d), ok in zip(want, right) if not ok})
-    if wrong: notes.append('Facts: ' + ' '.join(wrong) + ' (each letter followed by its digit).')
-    return Score(reward, ' '.join(notes))
+    r = {'partial': 0.5*fmt_ok + 0.5*sum(right)/len(want), 'exact': float(fmt_ok and all(right)), 'format': float(fmt_ok)}[reward]
+    if reward == 'format':   # the digits do not count, so the feedback says nothing about them
+        return Score(r, 'Correct format.' if fmt_ok else f'Format error: {TOY_FORMAT_HINT}.')
+    if fmt_ok and all(right): return Score(r, f'Correct: {example.answer}.')
+    if feedback == 'facts':
+        notes = [f'Expected {example.answer}, got {got[:60]!r}.']
+        if not fmt_ok: notes.append(f'Format error: {TOY_FORMAT_HINT}, like {example.answer}.')
+        wrong = sorted({f'{l}{d}' for (l, d), ok in zip(want, right) if not ok})
+        if wrong: notes.append('Facts: ' + ' '.join(wrong) + ' (each letter followed by its digit).')
+        return Score(r, ' '.join(notes))
+    # verdict: what the model wrote, judged letter by letter; nothing it did not write itself
+    notes = [f'Got {got[:60]!r}.']
+    if not fmt_ok: notes.append(f'Format error: {TOY_FORMAT_HINT}.')
+    ok = sorted({f'{l}{d}' for (l, d), k in zip(want, right) if k})
+    bad = sorted({l for (l, _), k in zip(want, right) if not k})
+    if ok: notes.append('Right: ' + ' '.join(ok) + '.')
+    if bad: notes.append('Wrong: ' + ' '.join(bad) + '.')
+    return Score(r, ' '.join(notes))
 
-def toy_task(n:int=64, seed:int=0, split:str='train', max_len:int=2) -> Task:
-    "The toy cipher `Task` (see above)."
-    return Task(f'toy{seed}', toy_examples(n, seed, split, max_len), toy_score, seed_prompt=TOY_SEED_PROMPT, max_new_tokens=16)
+TOY_SETTINGS = {   # task name -> toy_task arguments (chapter 14_experiments compares FST and RL on each)
+    'toy':         {},                                        # feedback states the hidden facts: the prompt can copy them (built to be won)
+    'toy-verdict': {'feedback': 'verdict'},                   # feedback says only which letters were right: the prompt must infer
+    'toy-skill':   {'feedback': 'verdict', 'reward': 'format'}, # reward for the format alone: a pure skill that a prompt cannot carry
+    'toy-zero':    {'feedback': 'verdict', 'reward': 'exact', 'min_len': 2, 'max_len': 2}, # all or nothing on 2-letter words: the base succeeds ~2% of the time
+}
+
+def toy_task(n:int=64, seed:int=0, split:str='train', max_len:int=2,
+             feedback:str='facts', reward:str='partial', min_len:int=1,
+             name:str='') -> Task:
+    "The toy cipher `Task` (see above); `feedback` and `reward` as in `toy_score`."
+    if feedback not in ('facts', 'verdict'): raise ValueError(f"toy_task: feedback must be 'facts' or 'verdict', got {feedback!r}")
+    if reward not in ('partial', 'exact', 'format'): raise ValueError(f"toy_task: reward must be 'partial', 'exact' or 'format', got {reward!r}")
+    score = toy_score if (feedback, reward) == ('facts', 'partial') else \
+            lambda e, c: toy_score(e, c, feedback=feedback, reward=reward)
+    return Task(name or f'toy{seed}', toy_examples(n, seed, split, max_len, min_len), score, seed_prompt=TOY_SEED_PROMPT, max_new_tokens=16)
 
 # %% ../nbs/01_tasks.ipynb #b68399d7
 _FILLER = ['Write the code of the word.', 'Encode each letter.', 'Use the table.', 'Lessons:', 'Facts:']

@@ -14,7 +14,7 @@ from .fst import latest_checkpoint, read_log
 __all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'compare', 'plot_reward_vs_samples',
            'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures', 'report', 'Dashboard']
 
-# %% ../nbs/10_views.ipynb #bc77be3d
+# %% ../nbs/10_views.ipynb #8538ecc9
 def load_run(run_dir:str|Path) -> list[dict]:
     "The metrics records of the run in `run_dir`."
     f = Path(run_dir)/'metrics.jsonl'
@@ -22,8 +22,8 @@ def load_run(run_dir:str|Path) -> list[dict]:
     return read_log(f)
 
 def evals(records:Sequence[dict]) -> list[dict]:
-    "The held-out evaluation records, in order."
-    return [r for r in records if r['kind'] == 'eval']
+    "The held-out evaluation records, in order (a log written before the no-prompt evaluation has its `reward_without_prompt` read as `reward_seed_prompt`)."
+    return [{'reward_seed_prompt': r['reward_without_prompt'], **r} if 'reward_without_prompt' in r else r for r in records if r['kind'] == 'eval']
 
 def _at_crossing(ev:Sequence[dict], target:float, what:str, key:str='reward_with_prompt') -> float|None:
     "`what` (a record field) where `key` first reaches `target`, interpolated linearly between evaluations (None: never)."
@@ -174,15 +174,17 @@ def save_figures(runs:dict[str, str|Path], out_dir:str|Path) -> list[Path]:
     finally: plt.close('all')
     return paths
 
-# %% ../nbs/10_views.ipynb #e257d681
+# %% ../nbs/10_views.ipynb #e924eb2b
+def _num(x, f:str='.3f') -> str: return 'n/a' if x is None else format(x, f)
+
 def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
     "A markdown report comparing the arms in `runs` (arm -> run folder)."
     logs = {arm: load_run(d) for arm, d in runs.items()}
-    lines = [f'# {title}', '', '| arm | RL samples | held-out reward (best prompt) | without prompt | KL to base | GEPA rollouts | reused | reflection calls | reflection $ |',
-             '|---|---|---|---|---|---|---|---|---|']
+    lines = [f'# {title}', '', '| arm | RL samples | held-out reward (best prompt) | seed prompt | no prompt | KL to base | GEPA rollouts | reused | reflection calls | reflection $ |',
+             '|---|---|---|---|---|---|---|---|---|---|']
     for arm, recs in logs.items():
         e = evals(recs)[-1]
-        lines.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {e['rl_samples']} | {e['reward_with_prompt']:.3f} | {e['reward_without_prompt']:.3f} | "
+        lines.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {e['rl_samples']} | {e['reward_with_prompt']:.3f} | {e['reward_seed_prompt']:.3f} | {_num(e.get('reward_no_prompt'))} | "
                      f"{e['kl_to_base']:.4f} | {e['gepa_rollouts']} | {e['reused']} | {e['reflection_calls']} | {e['reflection_cost']:.2f} |")
     if 'fst' in logs and 'rl' in logs:
         c = compare(logs['fst'], logs['rl'])

@@ -1,0 +1,58 @@
+"""The paper's evaluation suite beyond sample efficiency (chapter 14_experiments): plasticity, continual learning, asymptotes.
+
+Reads the runs and learning rates of `bench/fair_fst_vs_rl.py` (run it first, with the same --out), then
+- plasticity: on --setting, RL-only on a new hidden table from the base model, from each seed's FST weights and
+  from its RL-only weights; final reward and learning-curve area per start;
+- continual learning: FST and RL-only on a schedule of --stages hidden tables, --stage-cycles cycles each;
+  reward at each stage's end, at the run's end, and what was forgotten;
+- asymptotes: a saturating fit of held-out reward vs RL samples for each arm of each setting of the fair run,
+  trusted only where the run covered three time constants.
+Prints them and writes --json (default bench/results/fst_eval_suite.json).
+
+    HF_HUB_OFFLINE=1 python bench/fst_eval_suite.py [--setting toy-verdict] [--seeds 5]
+"""
+import argparse, json, os, sys, time
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from fair_fst_vs_rl import parallel
+from fst_nb.experiments import (arm_asymptotes, continual_study, continual_table, fmt_spread, plasticity_study, run_arm, arm_config)
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--setting', default='toy-verdict')
+    ap.add_argument('--seeds', type=int, default=5)
+    ap.add_argument('--cycles', type=int, default=12, help="the fair run's cycles")
+    ap.add_argument('--new-cycles', type=int, default=8, help='cycles of each plasticity run')
+    ap.add_argument('--stages', type=int, default=3)
+    ap.add_argument('--stage-cycles', type=int, default=4)
+    ap.add_argument('--out', default='runs/bench-fair')
+    ap.add_argument('--fair-json', default='bench/results/fair_fst_vs_rl.json')
+    ap.add_argument('--json', default='bench/results/fst_eval_suite.json')
+    ap.add_argument('--jobs', type=int, default=2)
+    a = ap.parse_args()
+    fair = json.loads(Path(a.fair_json).read_text())
+    seeds, t0, doc = list(range(a.seeds)), time.perf_counter(), {}
+    lr = fair['settings'][a.setting]['lr']
+    pl = plasticity_study(a.setting, a.out, seeds, lr, a.cycles, a.new_cycles, run_many=parallel(a.jobs))
+    print(f'plasticity on {a.setting}: RL-only on a new hidden table for {a.new_cycles} cycles (lr {lr["rl"]:g}), {len(seeds)} seeds, median [min, max]:')
+    for start, r in pl.items():
+        print(f"  from {start:4} weights: final reward {fmt_spread(r['final'], '.3f')}, curve area {fmt_spread(r['area'], '.3f')}")
+    doc['plasticity'] = {k: {m: v for m, v in r.items() if m != 'logs'} for k, r in pl.items()}
+    co = continual_study(a.setting, a.out, seeds, lr, a.stages, a.stage_cycles, run_many=parallel(a.jobs))
+    print(f'continual learning on {a.setting}: {a.stages} hidden tables, {a.stage_cycles} cycles each, {len(seeds)} seeds:\n' + continual_table(co))
+    doc['continual'] = {k: {m: v for m, v in r.items() if m != 'logs'} for k, r in co.items()}
+    doc['asymptotes'] = {}
+    for task, r in fair['settings'].items():
+        for arm in ('fst', 'rl'):
+            logs = {s: run_arm(task, arm, s, a.out, r['lr'][arm], a.cycles)[0] for s in seeds}
+            fit = arm_asymptotes(logs)
+            doc['asymptotes'][f'{task}/{arm}'] = {'asymptote': fit['asymptote'], 'covered': fit['covered'], 'fits': fit['fits']}
+            print(f"asymptote {task} {arm:3}: {fmt_spread(fit['asymptote'], '.3f')} over the {fit['covered']} of {len(seeds)} seeds whose run covered 3 time constants")
+    doc['seconds'] = round(time.perf_counter() - t0, 1)
+    Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
+    print(f'total {doc["seconds"]/60:.1f} min; figures in {a.json}')
+
+if __name__ == '__main__':
+    main()
