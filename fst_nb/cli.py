@@ -66,7 +66,7 @@ def sample_cmd(args) -> int:
         print(f'wrote {len(all_rollouts)} rollouts to {args.out}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #b38c3896
+# %% ../nbs/90_cli.ipynb #59ef2de5
 def _finish(runs:dict, out:Path, title:str) -> str:
     from fst_nb.views import save_figures, report
     from fst_nb.core import atomic_write
@@ -129,6 +129,9 @@ def _train(cfg, args, title:str) -> int:
     if run.state['cycle']: print(f"resuming {cfg.out_dir} at cycle {run.state['cycle']} of {cfg.cycles}", flush=True)
     run.run()
     args._run_dir = None
+    if run.dp is not None:   # several processes (torchrun): wait for each other, leave the group; rank 0 writes the report
+        run.dp.close()
+        if not run.dp.is_main: return 0
     print(_finish({cfg.mode: Path(cfg.out_dir)}, Path(cfg.out_dir), title))
     return 0
 
@@ -187,7 +190,7 @@ def export_cmd(args) -> int:
     if args.push_to_hub: print(f'pushed to {push_bundle(dest, args.push_to_hub)}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #3efb4c05
+# %% ../nbs/90_cli.ipynb #2bf5c1df
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb).')
     sub = p.add_subparsers(dest='command', required=True)
@@ -257,9 +260,18 @@ def main(argv:list[str]|None=None) -> int:
     for k in ('examples', 'samples', 'max_new_tokens', 'batch_size', 'cycles'):
         v = getattr(args, k, 1)
         if v is not None and v < 1: build_parser().error(f'--{k.replace("_", "-")} must be >= 1')
-    try: return args.func(args)
+    from fst_nb.distributed import launch_env
+    try:
+        if args.func not in (train_cmd, resume_cmd) and launch_env()[2] > 1:   # under torchrun (13_distributed)
+            raise ValueError(f'`fst {args.command}` runs in one process: start it without torchrun or accelerate launch '
+                             f'(only train and resume use several processes)')
+        return args.func(args)
     except KeyboardInterrupt: return _interrupted(args)
     except USER_ERRORS as e:
         msg = ' '.join(str(e).split()) or type(e).__name__
         print(f'fst: error: {msg}', file=sys.stderr)
         return 2
+
+# %% ../nbs/90_cli.ipynb #7769cdec
+#| eval: false
+if __name__ == '__main__': sys.exit(main())

@@ -71,7 +71,7 @@ def check_rollouts(rollouts:Sequence[Rollout], vocab_size:int):
             raise ValueError(f'{where} has token id {top} but the model vocabulary has {vocab_size}: '
                              f'these rollouts come from a different tokenizer than this policy')
 
-# %% ../nbs/06_learner.ipynb #a8e8cf76
+# %% ../nbs/06_learner.ipynb #dbb3e68a
 def head_transform(config) -> dict:
     "How the model's forward turns h W^T into its logits, as `token_logprobs` arguments (transformers 5)."
     scale = 1.0
@@ -90,8 +90,9 @@ def _decoder_and_head(model):
 
 class Learner:
     "GRPO-style RL on a policy's trainable (LoRA) parameters, one `step(rollouts)` at a time."
-    def __init__(self, policy:Policy, cfg:LearnerConfig|None=None):
-        self.policy, self.cfg = policy, cfg or LearnerConfig()
+    def __init__(self, policy:Policy, cfg:LearnerConfig|None=None,
+                 dp=None):  # a `DataParallel` (13_distributed) when several processes train together; None in one process
+        self.policy, self.cfg, self.dp = policy, cfg or LearnerConfig(), dp
         self.params = [p for p in policy.model.parameters() if p.requires_grad]
         if not self.params: raise ValueError('the policy has no trainable parameters: load it with lora=LoraSpec(...)')
         if self.cfg.loss.beta > 0 and not policy.has_lora:
@@ -167,7 +168,9 @@ class Learner:
         self.opt.zero_grad(set_to_none=True)
         tot = {'loss': 0.0, 'kl': 0.0, 'entropy': 0.0, 'clip_frac': 0.0, 'sampler_kl': 0.0}
         if cfg.loss.sampler_correction: tot.update(is_weight_mean=0.0, is_weight_min=math.inf, is_weight_max=-math.inf)
-        for mb in self._micro_batches([r for r, _ in kept]):
+        mine = self.dp.shard([r for r, _ in kept]) if self.dp else [r for r, _ in kept]   # several processes: this rank's share
+        if self.scaler and not mine: self.scaler.scale(torch.zeros((), device=self.policy.device))  # a rank with no share still unscales
+        for mb in self._micro_batches(mine):
             with self._autocast():
                 logp, ent, mask = self._completion_logprobs(mb)
                 behaviour = torch.zeros_like(logp)                  # (B, Tc): the sampler's log-probs
@@ -188,6 +191,7 @@ class Learner:
             if cfg.loss.sampler_correction:
                 tot['is_weight_mean'] += ist['is_weight_mean']*w
                 tot['is_weight_min'] = min(tot['is_weight_min'], ist['is_weight_min']); tot['is_weight_max'] = max(tot['is_weight_max'], ist['is_weight_max'])
+        if self.dp: tot = self.dp.all_reduce(self.params, tot)   # gradients and metric sums over ranks: what one process would hold
         if self.scaler: self.scaler.unscale_(self.opt)
         grad_norm = float(torch.nn.utils.clip_grad_norm_(self.params, cfg.max_grad_norm or float('inf')))
         m.update(tot, grad_norm=grad_norm, tokens=n_tokens)
@@ -203,8 +207,10 @@ class Learner:
         return {**m, 'skipped': False, 'policy_version': self.policy_version, 'seconds': time.perf_counter() - t0}
 
     def save(self, path:str|Path) -> Path:
-        "Save the adapter and the optimiser/scheduler state so that `load` resumes exactly."
-        path = Path(path); path.mkdir(parents=True, exist_ok=True)
+        "Save the adapter and the optimiser/scheduler state so that `load` resumes exactly (only rank 0 writes when several processes train)."
+        path = Path(path)
+        if self.dp and not self.dp.is_main: return path
+        path.mkdir(parents=True, exist_ok=True)
         self.policy.model.save_pretrained(path/'adapter')
         state = {'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'policy_version': self.policy_version,
                  'scaler': self.scaler.state_dict() if self.scaler else None,
