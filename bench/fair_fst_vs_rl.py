@@ -71,7 +71,7 @@ def main():
                       f"({fmt_spread(spread([x['first_eval_rollouts'] for x in z]), '.0f')} rollouts)")
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         setting_figure(res, path=Path(a.json).parent/f'fair_{task}.png')
-        results[task] = {'line': setting_line(res), 'lr': res['lr'], 'lr_scores': res['lr_scores'], 'summary': s, 'per_seed': res['per_seed'],
+        results[task] = {'line': setting_line(res), 'lr': res['lr'], 'lr_scores': res['lr_scores'], 'lrs_swept': a.lrs, 'summary': s, 'per_seed': res['per_seed'],
                          'leaves_zero': zero, 'seconds': round(time.perf_counter() - t0, 1),
                          'curves': {arm: {str(sd): [{k: r.get(k) for k in ('cycle', 'rl_samples', 'rollouts_generated', 'reward_with_prompt', 'reward_seed_prompt',
                                                                           'reward_no_prompt', 'kl_to_base', 'reflection_calls')}
@@ -84,9 +84,9 @@ def main():
         print(f'rollout reuse on {a.reuse_setting} (FST, lr {lr:g}, {len(seeds)} seeds):\n' + reuse_table(reuse), flush=True)
     total = time.perf_counter() - t_all
     old = json.loads(Path(a.json).read_text()) if Path(a.json).exists() else {}
-    same = old.get('seeds') == seeds and old.get('cycles') == a.cycles and old.get('lrs') == a.lrs   # the same experiment: keep its other settings
+    same = old.get('seeds') == seeds and old.get('cycles') == a.cycles   # the same experiment: keep its other settings (each records its own rates)
     doc = {'settings': {**(old.get('settings', {}) if same else {}), **results}, 'reuse': reuse or (old.get('reuse') if same else None),
-           'seeds': seeds, 'sweep_seeds': a.sweep_seeds, 'lrs': a.lrs, 'cycles': a.cycles,
+           'seeds': seeds, 'sweep_seeds': a.sweep_seeds, 'lrs': old.get('lrs', a.lrs) if same else a.lrs, 'cycles': a.cycles,
            'seconds': {**(old.get('seconds', {}) if same and isinstance(old.get('seconds'), dict) else {}), ' '.join(a.settings): round(total, 1)},
            'load': os.getloadavg(), 'command': ' '.join(sys.argv)}
     Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
