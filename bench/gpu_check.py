@@ -11,13 +11,14 @@ results file, so one failure (or a hang) loses one section:
   unsloth     Unsloth load + LoRA (fast_inference=False) + learner steps, against plain PEFT on the same model
   generation  batched HF generation, tokens/s (toy base model and a random Qwen3-0.6B)
   fst         an FST run end to end on the toy task, on the device
+  vllm_server a real `vllm serve` with runtime LoRA (a random Qwen3-0.6B): serve_check, sampling, sampler/trainer log-prob gap, publish + load
 
     PYTHONPATH=$PWD python3 bench/gpu_check.py                      # on a CUDA machine: about 5 minutes on an H100
     PYTHONPATH=$PWD python3 bench/gpu_check.py --only kernel,learner
     python bench/gpu_check.py --cpu-tiny                            # the same code at tiny shapes on the CPU (CI runs it)
 
 The lent machines have torch, transformers and PEFT but no Unsloth, TRL or vLLM: carry the wheels
-(../shared/tools/gpu-carry.sh) for the unsloth and trl sections; a section whose package is missing
+(../shared/tools/gpu-carry.sh) for the unsloth, trl and vllm_server sections; a section whose package is missing
 reports `skipped` with the reason. Results: one JSON object per line, `section`, `status` (ok, skipped,
 failed, timeout, crashed), the device, and the section's figures; a summary is printed at the end.
 """
@@ -25,7 +26,7 @@ import argparse, json, os, statistics, subprocess, sys, tempfile, time, tracebac
 from pathlib import Path
 
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
-SECTIONS = ('env', 'kernel', 'learner', 'trl', 'unsloth', 'generation', 'fst')
+SECTIONS = ('env', 'kernel', 'learner', 'trl', 'unsloth', 'generation', 'fst', 'vllm_server')
 ROOT = Path(__file__).resolve().parent.parent
 
 # Qwen3 shapes (config.json of Qwen/Qwen3-0.6B and -1.7B); tiny: the same architecture, CPU-sized
@@ -307,6 +308,58 @@ def sec_fst(tiny):
     return {'device': str(run.policy.device), 'cycles': cfg.cycles, 'seconds': round(time.perf_counter() - t0, 2),
             'reward_start': ev[0]['reward_with_prompt'], 'reward_end': ev[-1]['reward_with_prompt'], 'kl_end': ev[-1]['kl_to_base'],
             'sampler_kl_max': max((s.get('sampler_kl') or 0.0) for s in steps), 'plan_peak_mib': round(run.plan['peak']/2**20, 1)}
+
+def sec_vllm_server(tiny):
+    "Rollouts from a real `vllm serve` with runtime LoRA: serve_check, sampling, the sampler/trainer log-prob gap, publish + load round trips."
+    torch = _torch()
+    import importlib.util, socket, subprocess, urllib.request
+    if importlib.util.find_spec('vllm') is None: raise Skip('vLLM is not installed; carry its wheels (../shared/tools/gpu-carry.sh)')
+    if tiny or not torch.cuda.is_available(): raise Skip('vllm serve needs a CUDA GPU')
+    from fst_nb.models import load_policy, LoraSpec
+    from fst_nb.generate import SamplingConfig
+    from fst_nb.vllm_server import VLLMServerGenerator
+    from fst_nb.tasks import toy_task
+    from fst_nb.core import Candidate, Example
+    shape = 'qwen3-0.6b'
+    folder = Path(tempfile.mkdtemp())/shape
+    _qwen3(shape, 'cpu', torch.bfloat16).save_pretrained(folder)
+    _tokenizer_for_vocab(SHAPES[shape]['vocab_size']).save_pretrained(folder)
+    with socket.socket() as s_: s_.bind(('127.0.0.1', 0)); port = s_.getsockname()[1]
+    cmd = [sys.executable, '-m', 'vllm.entrypoints.openai.api_server', '--model', str(folder), '--port', str(port), '--enable-lora',
+           '--max-lora-rank', '16', '--max-loras', '2', '--logprobs-mode', 'processed_logprobs', '--gpu-memory-utilization', '0.3',
+           '--max-model-len', '1024', '--dtype', 'bfloat16']
+    log_f = open(Path(tempfile.mkdtemp())/'vllm.log', 'w')
+    srv = subprocess.Popen(cmd, stdout=log_f, stderr=subprocess.STDOUT, env={**os.environ, 'VLLM_ALLOW_RUNTIME_LORA_UPDATING': 'True'})
+    url, t0 = f'http://127.0.0.1:{port}', time.perf_counter()
+    try:
+        while True:
+            if srv.poll() is not None: raise RuntimeError(f'vllm serve exited with {srv.returncode}; its log: {log_f.name}')
+            try: urllib.request.urlopen(url + '/v1/models', timeout=2); break
+            except OSError: time.sleep(2)
+            if time.perf_counter() - t0 > 240: raise RuntimeError(f'vllm serve did not answer within 240 s; its log: {log_f.name}')
+        out = {'server_start_s': round(time.perf_counter() - t0, 1)}
+        pol = load_policy(str(folder), lora=LoraSpec(r=16, alpha=32), dtype='bfloat16', device='cuda', backend='hf', fast_inference=False)
+        gen = VLLMServerGenerator(pol, url, sampling=SamplingConfig(max_new_tokens=64, temperature=1.0), concurrency=16)
+        ex = [Example(f'q{i}', ' '.join(f't{(7*i + j) % 500}' for j in range(32)), '0') for i in range(64)]
+        t1 = time.perf_counter(); rs = gen.generate([(e, Candidate('')) for e in ex], n=4, seed=0); dt = time.perf_counter() - t1
+        out.update(sequences=len(rs), tokens_per_s=round(sum(len(r.completion_ids) for r in rs)/dt, 1))
+        for r in rs: r.reward = float(len(r.completion_ids) % 2)
+        from fst_nb.learner import Learner, LearnerConfig
+        L = Learner(pol, LearnerConfig(lr=1e-5))
+        m = L.step(rs)
+        out['sampler_kl_base'] = m.get('sampler_kl')          # vLLM's log-probs vs the trainer's, base weights (bf16 both)
+        times = []
+        for v in range(1, 6):
+            t2 = time.perf_counter(); gen.publish(pol.model, v); times.append(time.perf_counter() - t2)
+        out['publish_ms_median'] = round(1000*sorted(times)[len(times)//2], 1)
+        rs2 = gen.generate([(e, Candidate('')) for e in ex[:16]], n=4, seed=1)
+        for r in rs2: r.reward = float(len(r.completion_ids) % 2)
+        out['sampler_kl_adapter'] = L.step(rs2).get('sampler_kl')   # with the published adapter
+        return out
+    finally:
+        srv.terminate()
+        try: srv.wait(30)
+        except subprocess.TimeoutExpired: srv.kill()
 
 # ---------------------------------------------------------------- driver
 def run_section(name:str, tiny:bool, out:Path):

@@ -11,13 +11,14 @@ def test_gpu_check_runs_in_cpu_tiny_mode(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     recs = {rec['section']: rec for rec in map(json.loads, out.read_text().splitlines())}
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
-    assert list(recs) == ['env', 'kernel', 'learner', 'trl', 'unsloth', 'generation', 'fst'], list(recs)
-    skipped = {'unsloth'} if importlib.util.find_spec('unsloth') is None else set()
+    assert list(recs) == ['env', 'kernel', 'learner', 'trl', 'unsloth', 'generation', 'fst', 'vllm_server'], list(recs)
+    skipped = ({'unsloth'} if importlib.util.find_spec('unsloth') is None else set()) | {'vllm_server'}   # a real vllm serve needs CUDA
     assert {s for s, rec in recs.items() if rec['status'] == 'skipped'} == skipped, recs
     assert 'unsloth is not installed' in recs['unsloth'].get('reason', 'unsloth is not installed')
+    assert recs['vllm_server']['reason'] in ('vLLM is not installed; carry its wheels (../shared/tools/gpu-carry.sh)', 'vllm serve needs a CUDA GPU')
     assert recs['kernel']['eager_max_abs_err'] < 1e-4
     assert recs['learner']['qwen3-tiny']['skipped'] is False and recs['learner']['qwen3-tiny']['step_s'] > 0
     assert recs['trl']['qwen3-tiny']['step_time_ratio'] > 0
     assert recs['generation']['toy-base']['tokens_per_s'] > 0
     assert recs['fst']['device'] == 'cpu' and recs['fst']['reward_end'] >= 0
-    assert f'{7 - len(skipped)} passed, 0 failed, {len(skipped)} skipped' in r.stdout, r.stdout
+    assert f'{8 - len(skipped)} passed, 0 failed, {len(skipped)} skipped' in r.stdout, r.stdout
