@@ -14,8 +14,8 @@ when each arm first leaves zero reward; then FST with and without rollout reuse.
 
     HF_HUB_OFFLINE=1 python bench/fair_fst_vs_rl.py [--seeds 5] [--cycles 12] [--settings toy toy-verdict ...]
 
-Runs that already finished in --out are read back, not rerun. On two CPU cores the full run takes about
-40 minutes (see the README's benchmark table for the last measured time).
+Runs that already finished in --out are read back, not rerun. On two idle CPU cores (--jobs 2) the three toy
+settings and the reuse study take about 25 minutes (see the README's benchmark table for the last measured time).
 """
 import argparse, json, os, statistics, sys, time
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
