@@ -14,9 +14,10 @@ log = logging.getLogger('fst_nb')
 
 # %% auto #0
 __all__ = ['log', 'SCORING_ERROR', 'MATH_SEED_PROMPT', 'TOY_LETTERS', 'TOY_DIGITS', 'TOY_SEED_PROMPT', 'TOY_FORMATS',
-           'TOY_FORMAT_HINT', 'TOY_SETTINGS', 'Score', 'traceback_summary', 'ScoreError', 'ScoringFailed', 'Task',
-           'reward_funcs_task', 'last_boxed', 'math_score', 'make_word_problems', 'load_math_examples', 'math_task',
-           'toy_table', 'toy_facts', 'toy_answer', 'toy_examples', 'toy_score', 'toy_task', 'toy_pretrain_samples']
+           'TOY_FORMAT_HINT', 'TOY_SETTINGS', 'SUMS_SEED_PROMPT', 'SUMS_SETTINGS', 'Score', 'traceback_summary',
+           'ScoreError', 'ScoringFailed', 'Task', 'reward_funcs_task', 'last_boxed', 'math_score', 'make_word_problems',
+           'load_math_examples', 'math_task', 'toy_table', 'toy_facts', 'toy_answer', 'toy_examples', 'toy_score',
+           'toy_task', 'toy_pretrain_samples', 'sums_examples', 'sums_score', 'sums_task']
 
 # %% ../nbs/01_tasks.ipynb #596e82be
 @dataclass
@@ -455,3 +456,30 @@ def toy_pretrain_samples(n:int, seed:int=0, max_len:int=2, curriculum:float=0.3)
         out.append(([{'role': 'system', 'content': system}, {'role': 'user', 'content': word}],
                     toy_answer(word, table, rng.choice(TOY_FORMATS))))
     return out
+
+# %% ../nbs/01_tasks.ipynb #132b6585
+SUMS_SEED_PROMPT = 'Answer with the number only.'
+SUMS_SETTINGS = {'sums': {'lo': 2, 'hi': 19},       # small sums: the base model gets about 1 in 6
+                 'sums-big': {'lo': 20, 'hi': 60}}  # a related task with larger numbers (for transfer)
+_LAST_NUMBER = re.compile(r'-?\d+(?:,\d{3})*')
+
+def sums_examples(n:int, seed:int=0, split:str='train', lo:int=2, hi:int=19) -> list[Example]:
+    "`n` problems 'What is a + b?' with `lo <= a, b <= hi`; the 'train' and 'test' splits of one seed never share a pair."
+    pairs = [(a, b) for a in range(lo, hi + 1) for b in range(lo, hi + 1)]
+    if split not in ('train', 'test'): raise ValueError(f"sums_examples: split must be 'train' or 'test', got {split!r}")
+    if 2*n > len(pairs): raise ValueError(f'sums_examples: {n} problems per split need more than {len(pairs)//2} pairs; widen lo..hi ({lo}..{hi}) or ask for fewer')
+    random.Random(f'sums-{seed}-{lo}-{hi}').shuffle(pairs)
+    chosen = pairs[:n] if split == 'train' else pairs[len(pairs) - n:]
+    return [Example(f'sums{seed}-{lo}-{hi}-{split}-{i}', f'What is {a} + {b}?', str(a + b)) for i, (a, b) in enumerate(chosen)]
+
+def sums_score(example:Example, completion:str) -> Score:
+    "Reward 1 when the last number in `completion` is the sum; the feedback is a verdict that never states the sum."
+    nums = _LAST_NUMBER.findall(completion)
+    if not nums: return Score(0.0, 'No number found. End the answer with the sum, written in digits.')
+    last = nums[-1].replace(',', '')
+    if last == str(example.answer): return Score(1.0, 'Correct.')
+    return Score(0.0, f'Wrong: {last} is not the sum.')
+
+def sums_task(n:int=64, seed:int=0, split:str='train', lo:int=2, hi:int=19, name:str='') -> Task:
+    "The sums `Task`: `n` problems of one split, scored by `sums_score`, 24 new tokens."
+    return Task(name or f'sums{seed}', sums_examples(n, seed, split, lo, hi), sums_score, seed_prompt=SUMS_SEED_PROMPT, max_new_tokens=24)

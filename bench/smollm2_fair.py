@@ -1,0 +1,87 @@
+"""FST vs RL-only vs GEPA-only on a real model: SmolLM2-135M-Instruct on `sums` (chapter 01_tasks), CPU.
+
+The base model answers "What is 14 + 7?" right about one time in six (24 new tokens, temperature 0.7);
+the reward is 1 when the last number it writes is the sum, and the feedback is a verdict that never
+states the sum. Every arm gets the same problems, seeds and learning rate (one rate for all: a sweep
+does not fit a CPU session; the toy benchmark sweeps). GEPA uses the offline operator (no reflection
+LLM is reachable here). After each run, `related_eval` reads its latest checkpoint on `sums-big`
+(numbers 20..60, never trained on) with the best prompt, the seed prompt and no prompt.
+
+Prints the same `setting=sums ...` line as bench/fair_fst_vs_rl.py with its spreads, and writes
+bench/results/smollm2_fair.json and smollm2_fair.png.
+
+    HF_HUB_OFFLINE=1 python bench/smollm2_fair.py [--seeds 3] [--cycles 5] [--lr 1e-3] [--jobs 2]
+
+Finished runs in --out are read back, not rerun. Two runs at a time, one thread each, on two CPU cores:
+see the README's benchmark table for the last measured time (about 45 minutes for 3 seeds).
+"""
+import argparse, json, os, sys, time
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+from pathlib import Path
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing as mp
+from fst_nb.experiments import run_arm, arm_config, compare_setting, setting_line, fmt_spread, spread, setting_figure, related_eval
+from fst_nb.views import evals
+
+SMOL = dict(model='smollm2', temperature=0.7, train_examples=96, eval_examples=32, eval_samples=1, rl_steps=2, problems_per_step=4,
+            group_size=8, top_k=2, batch_size=64, anchor_problems=4, minibatch_size=2, gepa_budget=64, proposals=2, warmup_steps=1)
+RELATED = 'sums-big'
+
+def _one(kw):
+    import torch; torch.set_num_threads(1)
+    out = kw.pop('out')
+    run_arm(out=out, **kw)
+    related_eval(arm_config(out=out, **kw).out_dir, RELATED)
+
+def run_many_with(n:int):
+    def run_many(jobs, out):
+        jobs = [{**kw, 'out': out} for kw in jobs]
+        if n <= 1:
+            for kw in jobs: _one(kw)
+            return
+        with ProcessPoolExecutor(n, mp_context=mp.get_context('spawn')) as ex: list(ex.map(_one, jobs))
+    return run_many
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--seeds', type=int, default=3)
+    ap.add_argument('--cycles', type=int, default=5)
+    ap.add_argument('--lr', type=float, default=1e-3)
+    ap.add_argument('--out', default='runs/bench-smollm2')
+    ap.add_argument('--jobs', type=int, default=2)
+    ap.add_argument('--json', default='bench/results/smollm2_fair.json')
+    a = ap.parse_args()
+    t0, seeds = time.perf_counter(), list(range(a.seeds))
+    res = compare_setting('sums', a.out, seeds, lrs=[a.lr], cycles=a.cycles, run_many=run_many_with(a.jobs), **SMOL)
+    s = res['summary']
+    print(setting_line(res), flush=True)
+    print(f"  spreads over {len(seeds)} seeds (median [min, max]): sample_efficiency_rl {fmt_spread(s['sample_efficiency_rl'])}, "
+          f"sample_efficiency_all {fmt_spread(s['sample_efficiency_all'])}, kl_ratio {fmt_spread(s['kl_ratio'], '.3f')}, "
+          f"target (RL-only smoothed best) {fmt_spread(s['target'], '.3f')}")
+    related = {}
+    for arm in ('fst', 'rl', 'gepa'):
+        first = [evals(l)[0] for l in res['logs'][arm].values()]
+        print(f"  {arm:4} lr {res['lr'][arm]:g}: final reward {fmt_spread(s[f'{arm}_final'], '.3f')} (start {fmt_spread(spread([e['reward_with_prompt'] for e in first]), '.3f')}), "
+              f"with no prompt {fmt_spread(s[f'{arm}_final_no_prompt'], '.3f')}, KL {fmt_spread(s[f'{arm}_final_kl'], '.4f')}, "
+              f"rollouts {fmt_spread(s[f'{arm}_rollouts'], '.0f')}, reflection calls {fmt_spread(s[f'{arm}_reflection_calls'], '.0f')}")
+        rel = [related_eval(arm_config('sums', arm, sd, a.out, res['lr'][arm], a.cycles, **SMOL).out_dir, RELATED) for sd in seeds]
+        related[arm] = {k: spread([r[k] for r in rel]) for k in ('reward_with_prompt', 'reward_seed_prompt', 'reward_no_prompt', 'kl_to_base')}
+        print(f"       on {RELATED} (never trained on): best prompt {fmt_spread(related[arm]['reward_with_prompt'], '.3f')}, "
+              f"seed prompt {fmt_spread(related[arm]['reward_seed_prompt'], '.3f')}, no prompt {fmt_spread(related[arm]['reward_no_prompt'], '.3f')}")
+    print(f"  GEPA-only rollouts to reach the target: {fmt_spread(s['gepa_rollouts_to_target'], '.0f')}")
+    print('  best prompts (FST): ' + json.dumps([evals(l)[-1]['best_prompt'][:300] for l in res['logs']['fst'].values()]))
+    total = time.perf_counter() - t0
+    Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+    setting_figure(res, path=Path(a.json).with_suffix('.png'))
+    doc = {'line': setting_line(res), 'config': {**SMOL, 'lr': a.lr, 'cycles': a.cycles}, 'seeds': seeds, 'summary': s, 'per_seed': res['per_seed'],
+           'related': {'task': RELATED, **related},
+           'best_prompts': {arm: {str(sd): evals(l)[-1]['best_prompt'] for sd, l in logs.items()} for arm, logs in res['logs'].items()},
+           'curves': {arm: {str(sd): [{k: r.get(k) for k in ('cycle', 'rl_samples', 'rollouts_generated', 'reward_with_prompt', 'reward_seed_prompt',
+                                                           'reward_no_prompt', 'kl_to_base', 'reflection_calls')}
+                                      for r in l if r['kind'] == 'eval'] for sd, l in logs.items()} for arm, logs in res['logs'].items()},
+           'seconds': round(total, 1), 'load': os.getloadavg(), 'command': ' '.join(sys.argv)}
+    Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
+    print(f'total {total/60:.1f} min; figures in {a.json}')
+
+if __name__ == '__main__':
+    main()
