@@ -471,7 +471,7 @@ def _json_safe(x):
     if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
     return x
 
-# %% ../nbs/09_fst.ipynb #1a885473
+# %% ../nbs/09_fst.ipynb #285194d6
 class FSTRun:
     "A Fast-Slow Training run (or one of its baselines): cycles of GEPA and RL, logged and checkpointed in `out_dir`."
     def __init__(self,
@@ -543,7 +543,7 @@ class FSTRun:
         "Train on stage `k`'s task from here on (a task schedule); a new stage starts its problem stream from the top."
         if k != self.state['stage']: self.state.update(stage=k, cursor=0, epoch=0, anchor_cursor=0, anchor_epoch=0)
         self.train, self.heldout = self.stage_tasks[k]
-        self.bank.task = self.train; self.bank._store = {}
+        self.bank.reset(self.train)
         if self.gepa: self.gepa.task = self.train
         self.rl_examples, self.gepa_examples = list(self.train.examples), []
         if self.cfg.anchors == 'separate' and self.cfg.mode != 'rl':   # a fixed quarter for GEPA, drawn by the seed; RL never trains on it

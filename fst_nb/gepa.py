@@ -228,7 +228,7 @@ def pareto_front(scores:dict[str, dict[str, float]], # candidate id -> example i
             if v == top: lead[c] = lead.get(c, 0) + 1
     return lead
 
-# %% ../nbs/08_gepa.ipynb #dc3d1525
+# %% ../nbs/08_gepa.ipynb #7a041e7d
 class RolloutBank:
     "Scored rollouts of (prompt, problem) pairs under the current weights: each evaluation is generated once, counted, and reused."
     def __init__(self, generator, task:Task, samples:int=1, seed:int=0):
@@ -239,6 +239,10 @@ class RolloutBank:
 
     def _sync(self):
         if self.generator.policy_version != self.version: self._store, self.version = {}, self.generator.policy_version
+
+    def reset(self, task:Task):
+        "Score for `task` from now on, forgetting every kept rollout (they were scored for another task); the counters stay."
+        self.task, self._store = task, {}
 
     def offer(self, rollouts:Sequence[Rollout]) -> int:
         "Keep the scored rollouts made under the current weights; return how many were kept."
