@@ -6,7 +6,9 @@ Reads the runs and learning rates of `bench/fair_fst_vs_rl.py` (run it first, wi
 - continual learning: FST and RL-only on a schedule of --stages hidden tables, --stage-cycles cycles each;
   reward at each stage's end, at the run's end, and what was forgotten;
 - asymptotes: a saturating fit of held-out reward vs RL samples for each arm of each setting of the fair run,
-  trusted only where the run covered three time constants.
+  trusted only where the run covered three time constants;
+- prompt dropped on a related task: each fair run's latest checkpoint on another hidden table of its setting
+  (task_seed + --related-offset, never trained on) with its best prompt, the seed prompt and no prompt.
 Prints them and writes --json (default bench/results/fst_eval_suite.json).
 
     HF_HUB_OFFLINE=1 python bench/fst_eval_suite.py [--setting toy-verdict] [--seeds 5]
@@ -16,7 +18,9 @@ os.environ.setdefault('HF_HUB_OFFLINE', '1')
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from fair_fst_vs_rl import parallel
-from fst_nb.experiments import (arm_asymptotes, continual_study, continual_table, fmt_spread, plasticity_study, run_arm, arm_config)
+from fst_nb.experiments import (arm_asymptotes, continual_study, continual_table, fmt_spread, plasticity_study, run_arm, arm_config,
+                                 related_eval, spread)
+from fst_nb.views import evals
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -30,6 +34,7 @@ def main():
     ap.add_argument('--fair-json', default='bench/results/fair_fst_vs_rl.json')
     ap.add_argument('--json', default='bench/results/fst_eval_suite.json')
     ap.add_argument('--jobs', type=int, default=2)
+    ap.add_argument('--related-offset', type=int, default=2000, help='the related task: the hidden table task_seed + this')
     a = ap.parse_args()
     fair = json.loads(Path(a.fair_json).read_text())
     seeds, t0, doc = list(range(a.seeds)), time.perf_counter(), {}
@@ -49,6 +54,21 @@ def main():
             fit = arm_asymptotes(logs)
             doc['asymptotes'][f'{task}/{arm}'] = {'asymptote': fit['asymptote'], 'covered': fit['covered'], 'fits': fit['fits']}
             print(f"asymptote {task} {arm:3}: {fmt_spread(fit['asymptote'], '.3f')} over the {fit['covered']} of {len(seeds)} seeds whose run covered 3 time constants")
+    doc['related'] = {}
+    print(f'prompt dropped on a related task (another hidden table, task_seed + {a.related_offset}, never trained on), {len(seeds)} seeds:')
+    for task, r in fair['settings'].items():
+        for arm in ('fst', 'rl', 'gepa'):
+            lr_arm = r['lr'][arm] if arm != 'gepa' else 0.0
+            dirs = {s: arm_config(task, arm, s, a.out, lr_arm, a.cycles).out_dir for s in seeds}
+            own = {s: evals(run_arm(task, arm, s, a.out, lr_arm, a.cycles)[0])[-1] for s in seeds}
+            rel = {s: related_eval(d, task, s + a.related_offset) for s, d in dirs.items()}
+            row = {f'{w}_{k}': spread([x[k] for x in src.values()]) for w, src in (('own', own), ('related', rel))
+                   for k in ('reward_with_prompt', 'reward_seed_prompt', 'reward_no_prompt')}
+            doc['related'][f'{task}/{arm}'] = row
+            print(f"  {task:12} {arm:4}: own task best/seed/no prompt {fmt_spread(row['own_reward_with_prompt'], '.3f')} / "
+                  f"{fmt_spread(row['own_reward_seed_prompt'], '.3f')} / {fmt_spread(row['own_reward_no_prompt'], '.3f')}; related task "
+                  f"{fmt_spread(row['related_reward_with_prompt'], '.3f')} / {fmt_spread(row['related_reward_seed_prompt'], '.3f')} / "
+                  f"{fmt_spread(row['related_reward_no_prompt'], '.3f')}", flush=True)
     doc['seconds'] = round(time.perf_counter() - t0, 1)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     Path(a.json).write_text(json.dumps(doc, indent=1, default=str))

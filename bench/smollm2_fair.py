@@ -64,22 +64,28 @@ def main():
         print(f"  {arm:4} lr {res['lr'][arm]:g}: final reward {fmt_spread(s[f'{arm}_final'], '.3f')} (start {fmt_spread(spread([e['reward_with_prompt'] for e in first]), '.3f')}), "
               f"with no prompt {fmt_spread(s[f'{arm}_final_no_prompt'], '.3f')}, KL {fmt_spread(s[f'{arm}_final_kl'], '.4f')}, "
               f"rollouts {fmt_spread(s[f'{arm}_rollouts'], '.0f')}, reflection calls {fmt_spread(s[f'{arm}_reflection_calls'], '.0f')}")
+        own = [evals(l)[-1] for l in res['logs'][arm].values()]
         rel = [related_eval(arm_config('sums', arm, sd, a.out, res['lr'][arm], a.cycles, **SMOL).out_dir, RELATED) for sd in seeds]
-        related[arm] = {k: spread([r[k] for r in rel]) for k in ('reward_with_prompt', 'reward_seed_prompt', 'reward_no_prompt', 'kl_to_base')}
-        print(f"       on {RELATED} (never trained on): best prompt {fmt_spread(related[arm]['reward_with_prompt'], '.3f')}, "
-              f"seed prompt {fmt_spread(related[arm]['reward_seed_prompt'], '.3f')}, no prompt {fmt_spread(related[arm]['reward_no_prompt'], '.3f')}")
+        related[f'sums/{arm}'] = {f'{w}_{k}': spread([x[k] for x in src]) for w, src in (('own', own), ('related', rel))
+                                  for k in ('reward_with_prompt', 'reward_seed_prompt', 'reward_no_prompt')}
+        r = related[f'sums/{arm}']
+        print(f"       on {RELATED} (never trained on): best prompt {fmt_spread(r['related_reward_with_prompt'], '.3f')}, "
+              f"seed prompt {fmt_spread(r['related_reward_seed_prompt'], '.3f')}, no prompt {fmt_spread(r['related_reward_no_prompt'], '.3f')}")
     print(f"  GEPA-only rollouts to reach the target: {fmt_spread(s['gepa_rollouts_to_target'], '.0f')}")
     print('  best prompts (FST): ' + json.dumps([evals(l)[-1]['best_prompt'][:300] for l in res['logs']['fst'].values()]))
     total = time.perf_counter() - t0
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     setting_figure(res, path=Path(a.json).with_suffix('.png'))
     doc = {'line': setting_line(res), 'config': {**SMOL, 'lr': a.lr, 'cycles': a.cycles}, 'seeds': seeds, 'summary': s, 'per_seed': res['per_seed'],
-           'related': {'task': RELATED, **related},
+           'related_task': RELATED, 'related': related, 'lr': res['lr'],
            'best_prompts': {arm: {str(sd): evals(l)[-1]['best_prompt'] for sd, l in logs.items()} for arm, logs in res['logs'].items()},
            'curves': {arm: {str(sd): [{k: r.get(k) for k in ('cycle', 'rl_samples', 'rollouts_generated', 'reward_with_prompt', 'reward_seed_prompt',
                                                            'reward_no_prompt', 'kl_to_base', 'reflection_calls')}
                                       for r in l if r['kind'] == 'eval'] for sd, l in logs.items()} for arm, logs in res['logs'].items()},
            'seconds': round(total, 1), 'load': os.getloadavg(), 'command': ' '.join(sys.argv)}
+    old = json.loads(Path(a.json).read_text()) if Path(a.json).exists() else {}
+    if not any(v for secs in res['seconds'].values() for v in secs.values()) and old.get('config') == doc['config']:
+        doc.update(seconds=old.get('seconds'), load=old.get('load'))   # every run was read back: keep the time of the run that made them
     Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
     print(f'total {total/60:.1f} min; figures in {a.json}')
 
