@@ -44,7 +44,7 @@ def run_many_with(n:int):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--seeds', type=int, default=3)
+    ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument('--cycles', type=int, default=5)
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--out', default='runs/bench-smollm2')

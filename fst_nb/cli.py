@@ -66,7 +66,7 @@ def sample_cmd(args) -> int:
         print(f'wrote {len(all_rollouts)} rollouts to {args.out}')
     return 0
 
-# %% ../nbs/90_cli.ipynb #59ef2de5
+# %% ../nbs/90_cli.ipynb #54868dfb
 def _finish(runs:dict, out:Path, title:str) -> str:
     from fst_nb.views import save_figures, report
     from fst_nb.core import atomic_write
@@ -75,8 +75,8 @@ def _finish(runs:dict, out:Path, title:str) -> str:
     atomic_write(out/'report.md', md)
     return md
 
-# seconds per cycle of each demo arm on two idle CPU cores (the 12-cycle demo took 44 s in all, 2026-11)
-DEMO_SECONDS_PER_CYCLE = {'fst': 1.9, 'rl': 1.0, 'gepa': 0.8}
+# seconds per cycle of each demo arm on two idle CPU cores, its final evaluations included (the 12-cycle demo took 54-60 s in all, 2026-11-26)
+DEMO_SECONDS_PER_CYCLE = {'fst': 2.5, 'rl': 1.3, 'gepa': 0.95}
 
 def demo_cmd(args) -> int:
     "`fst demo`: FST, RL-only and GEPA-only on the toy task; figures and a report."
