@@ -457,9 +457,9 @@ def toy_pretrain_samples(n:int, seed:int=0, max_len:int=2, curriculum:float=0.3)
                     toy_answer(word, table, rng.choice(TOY_FORMATS))))
     return out
 
-# %% ../nbs/01_tasks.ipynb #132b6585
+# %% ../nbs/01_tasks.ipynb #ebb53e7e
 SUMS_SEED_PROMPT = 'Answer with the number only.'
-SUMS_SETTINGS = {'sums': {'lo': 2, 'hi': 19},       # small sums: the base model gets about 1 in 6
+SUMS_SETTINGS = {'sums': {'lo': 2, 'hi': 19},       # small sums: the base model gets about 1 in 10
                  'sums-big': {'lo': 20, 'hi': 60}}  # a related task with larger numbers (for transfer)
 _LAST_NUMBER = re.compile(r'-?\d+(?:,\d{3})*')
 
