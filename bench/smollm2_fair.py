@@ -20,7 +20,7 @@ os.environ.setdefault('HF_HUB_OFFLINE', '1')
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing as mp
-from fst_nb.experiments import run_arm, arm_config, compare_setting, setting_line, fmt_spread, spread, setting_figure, related_eval
+from fst_nb.experiments import run_arm, arm_config, compare_setting, pick_lr, setting_line, fmt_spread, spread, setting_figure, related_eval
 from fst_nb.views import evals
 
 SMOL = dict(model='smollm2', temperature=0.7, train_examples=96, eval_examples=32, eval_samples=1, rl_steps=2, problems_per_step=4,
@@ -50,7 +50,10 @@ def main():
     ap.add_argument('--out', default='runs/bench-smollm2')
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--json', default='bench/results/smollm2_fair.json')
+    ap.add_argument('--check-lrs', type=float, nargs='*', default=[], help='only check the rate: which of these the sweep rule picks per arm, on --sweep-seeds (the comparison is not rerun)')
+    ap.add_argument('--sweep-seeds', type=int, nargs='+', default=[100])
     a = ap.parse_args()
+    if a.check_lrs: return check_lrs(a)
     t0, seeds = time.perf_counter(), list(range(a.seeds))
     res = compare_setting('sums', a.out, seeds, lrs=[a.lr], cycles=a.cycles, run_many=run_many_with(a.jobs), **SMOL)
     s = res['summary']
@@ -88,6 +91,20 @@ def main():
         doc.update(seconds=old.get('seconds'), load=old.get('load'))   # every run was read back: keep the time of the run that made them
     Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
     print(f'total {total/60:.1f} min; figures in {a.json}')
+
+def check_lrs(a):
+    "Run FST and RL-only at each rate on the sweep seeds and say which rate the fair benchmark's rule (mean held-out reward over the run) picks for each."
+    t0 = time.perf_counter()
+    jobs = [dict(task='sums', mode=arm, seed=sd, lr=lr, cycles=a.cycles, **SMOL) for arm in ('fst', 'rl') for lr in a.check_lrs for sd in a.sweep_seeds]
+    run_many_with(a.jobs)([{k: v for k, v in j.items()} for j in jobs], a.out)
+    doc = json.loads(Path(a.json).read_text()) if Path(a.json).exists() else {}
+    doc['lr_check'] = {'lrs': a.check_lrs, 'sweep_seeds': a.sweep_seeds, 'seconds': round(time.perf_counter() - t0, 1)}
+    for arm in ('fst', 'rl'):
+        picked, scores = pick_lr({lr: [run_arm('sums', arm, sd, a.out, lr, a.cycles, **SMOL)[0] for sd in a.sweep_seeds] for lr in a.check_lrs})
+        doc['lr_check'][arm] = {'picked': picked, 'scores': scores}
+        print(f"  sums: {arm} would pick lr={picked:g} from " + ', '.join(f'{lr:g}: {v:.3f}' for lr, v in scores.items()), flush=True)
+    Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
+    print(f'lr check: {doc["lr_check"]["seconds"]/60:.1f} min')
 
 if __name__ == '__main__':
     main()
