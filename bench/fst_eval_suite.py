@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from fair_fst_vs_rl import parallel
 from fst_nb.experiments import (arm_asymptotes, continual_study, continual_table, fmt_spread, plasticity_study, run_arm, arm_config,
-                                 related_eval, spread)
+                                 related_eval, related_row)
 from fst_nb.views import evals
 
 def main():
@@ -60,10 +60,8 @@ def main():
         for arm in ('fst', 'rl', 'gepa'):
             lr_arm = r['lr'][arm] if arm != 'gepa' else 0.0
             dirs = {s: arm_config(task, arm, s, a.out, lr_arm, a.cycles).out_dir for s in seeds}
-            own = {s: evals(run_arm(task, arm, s, a.out, lr_arm, a.cycles)[0])[-1] for s in seeds}
-            rel = {s: related_eval(d, task, s + a.related_offset) for s, d in dirs.items()}
-            row = {f'{w}_{k}': spread([x[k] for x in src.values()]) for w, src in (('own', own), ('related', rel))
-                   for k in ('reward_with_prompt', 'reward_seed_prompt', 'reward_no_prompt')}
+            own = [evals(run_arm(task, arm, s, a.out, lr_arm, a.cycles)[0])[-1] for s in seeds]
+            row = related_row(own, [related_eval(d, task, s + a.related_offset) for s, d in dirs.items()])
             doc['related'][f'{task}/{arm}'] = row
             print(f"  {task:12} {arm:4}: own task best/seed/no prompt {fmt_spread(row['own_reward_with_prompt'], '.3f')} / "
                   f"{fmt_spread(row['own_reward_seed_prompt'], '.3f')} / {fmt_spread(row['own_reward_no_prompt'], '.3f')}; related task "

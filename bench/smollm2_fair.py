@@ -20,7 +20,7 @@ os.environ.setdefault('HF_HUB_OFFLINE', '1')
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing as mp
-from fst_nb.experiments import run_arm, arm_config, compare_setting, pick_lr, setting_line, fmt_spread, spread, setting_figure, related_eval
+from fst_nb.experiments import run_arm, arm_config, compare_setting, pick_lr, setting_line, fmt_spread, spread, setting_figure, related_eval, related_row
 from fst_nb.views import evals
 
 SMOL = dict(model='smollm2', temperature=0.7, train_examples=96, eval_examples=32, eval_samples=1, rl_steps=2, problems_per_step=4,
@@ -69,8 +69,7 @@ def main():
               f"rollouts {fmt_spread(s[f'{arm}_rollouts'], '.0f')}, reflection calls {fmt_spread(s[f'{arm}_reflection_calls'], '.0f')}")
         own = [evals(l)[-1] for l in res['logs'][arm].values()]
         rel = [related_eval(arm_config('sums', arm, sd, a.out, res['lr'][arm], a.cycles, **SMOL).out_dir, RELATED) for sd in seeds]
-        related[f'sums/{arm}'] = {f'{w}_{k}': spread([x[k] for x in src]) for w, src in (('own', own), ('related', rel))
-                                  for k in ('reward_with_prompt', 'reward_seed_prompt', 'reward_no_prompt')}
+        related[f'sums/{arm}'] = related_row(own, rel)
         r = related[f'sums/{arm}']
         print(f"       on {RELATED} (never trained on): best prompt {fmt_spread(r['related_reward_with_prompt'], '.3f')}, "
               f"seed prompt {fmt_spread(r['related_reward_seed_prompt'], '.3f')}, no prompt {fmt_spread(r['related_reward_no_prompt'], '.3f')}")
@@ -96,7 +95,7 @@ def check_lrs(a):
     "Run FST and RL-only at each rate on the sweep seeds and say which rate the fair benchmark's rule (mean held-out reward over the run) picks for each."
     t0 = time.perf_counter()
     jobs = [dict(task='sums', mode=arm, seed=sd, lr=lr, cycles=a.cycles, **SMOL) for arm in ('fst', 'rl') for lr in a.check_lrs for sd in a.sweep_seeds]
-    run_many_with(a.jobs)([{k: v for k, v in j.items()} for j in jobs], a.out)
+    run_many_with(a.jobs)(jobs, a.out)
     doc = json.loads(Path(a.json).read_text()) if Path(a.json).exists() else {}
     doc['lr_check'] = {'lrs': a.check_lrs, 'sweep_seeds': a.sweep_seeds, 'seconds': round(time.perf_counter() - t0, 1)}
     for arm in ('fst', 'rl'):

@@ -16,7 +16,7 @@ from .views import evals, _at_crossing, ARM_STYLE, _MARKS, _plt, _floor_at_zero
 __all__ = ['REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'run_arm', 'arm_config',
            'compare_setting', 'summarise', 'setting_line', 'setting_figure', 'leaves_zero', 'reuse_study',
            'reuse_table', 'saturating_fit', 'arm_asymptotes', 'plasticity_study', 'continual_study', 'continual_table',
-           'related_eval', 'related_table', 'results_table']
+           'related_eval', 'related_row', 'related_table', 'results_table']
 
 # %% ../nbs/14_experiments.ipynb #74271388
 def smoothed(ev:Sequence[dict],          # evaluation records of one run, in order
@@ -291,7 +291,7 @@ def continual_table(res:dict) -> str:
             rows.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {i + 1} | {fmt_spread(a, '.3f')} | {fmt_spread(b, '.3f')} | {fg} |")
     return '\n'.join(rows)
 
-# %% ../nbs/14_experiments.ipynb #45954df8
+# %% ../nbs/14_experiments.ipynb #5792480c
 def related_eval(run_dir:str|Path,     # a finished run (its config.json and checkpoints)
                  task:str,             # the related task's name (any task a config can name)
                  task_seed:int|None=None, # its task_seed (default: the run's own)
@@ -309,6 +309,11 @@ def related_eval(run_dir:str|Path,     # a finished run (its config.json and che
     res = {'task': task, 'task_seed': rel.task_seed, 'cycle': run.state['cycle'], **run.evaluate(), 'best_prompt': run.population[0].text}
     atomic_write(cache, json.dumps(res, indent=1))
     return res
+
+def related_row(own:Sequence[dict], related:Sequence[dict]) -> dict:
+    "Spreads over seeds of the three held-out rewards on the run's own task (its last evaluations) and on the related one (`related_eval`s): a row of `related_table`."
+    return {f'{w}_{k}': spread([x[k] for x in src]) for w, src in (('own', own), ('related', related))
+            for k in ('reward_with_prompt', 'reward_seed_prompt', 'reward_no_prompt')}
 
 def related_table(rows:dict) -> str:
     "A markdown table of {'TASK/ARM': spreads of own_/related_ reward_with_prompt, reward_seed_prompt, reward_no_prompt}: each arm on its own task and on the related one."
