@@ -109,12 +109,11 @@ def _config_of(run_dir:str|Path, **overrides):
 
 def _cycles_done(cfg) -> int|None:
     "Cycles finished by the run in `cfg.out_dir` with this same config (None: no such run there yet)."
-    from fst_nb.fst import latest_checkpoint
+    from fst_nb.fst import latest_checkpoint, config_diff
     ck = latest_checkpoint(cfg.out_dir)
     if ck is None: return None
     st = json.loads((ck/'state.json').read_text())
-    mine = cfg.fingerprint()
-    return st['state']['cycle'] if {k: st['config'].get(k) for k in mine} == mine else None
+    return None if config_diff(st['config'], cfg) else st['state']['cycle']
 
 def _train(cfg, args, title:str) -> int:
     "Run `cfg` to its cycles (saying so, and doing nothing, when it is already there), then write the report and figures."
@@ -126,7 +125,7 @@ def _train(cfg, args, title:str) -> int:
         return 0
     args._run_dir = (Path(cfg.out_dir), f'continue with `fst resume {cfg.out_dir}`')
     run = FSTRun(cfg, progress=not args.quiet)
-    if run.state['cycle']: print(f"resuming {cfg.out_dir} at cycle {run.state['cycle']} of {cfg.cycles}", flush=True)
+    if run.state.cycle: print(f"resuming {cfg.out_dir} at cycle {run.state.cycle} of {cfg.cycles}", flush=True)
     run.run()
     args._run_dir = None
     if run.dp is not None:   # several processes (torchrun): wait for each other, leave the group; rank 0 writes the report

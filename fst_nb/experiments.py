@@ -10,7 +10,7 @@ from typing import Sequence
 from dataclasses import replace
 from .fst import FSTConfig, FSTRun, load_task_splits
 from .core import atomic_write
-from .views import evals, _at_crossing, ARM_STYLE, _MARKS, _plt, _floor_at_zero
+from .views import evals, match_at_rl_best, _at_crossing, ARM_STYLE, _MARKS, _plt, _floor_at_zero
 
 # %% auto #0
 __all__ = ['REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'run_arm', 'arm_config',
@@ -28,8 +28,6 @@ def smoothed(ev:Sequence[dict],          # evaluation records of one run, in ord
     return [{**r, 'reward_smoothed': statistics.fmean(ys[max(0, i - h):i + h + 1])} for i, r in enumerate(ev)]
 
 # %% ../nbs/14_experiments.ipynb #0fc95e6b
-def _reach(ev:Sequence[dict], target:float, what:str) -> float|None: return _at_crossing(ev, target, what, 'reward_smoothed')
-
 def fair_compare(fst:Sequence[dict],   # FST's metrics log (all records)
                  rl:Sequence[dict],    # RL-only's log of the same seed
                  window:int=3,         # smoothing window, in evaluations
@@ -37,22 +35,8 @@ def fair_compare(fst:Sequence[dict],   # FST's metrics log (all records)
     "FST vs RL-only at RL-only's smoothed best: RL samples, all rollouts, reflection calls and KL each needed, and the ratios."
     fe, re_ = smoothed(evals(fst), window), smoothed(evals(rl), window)
     if not fe or not re_: raise ValueError('fair_compare: both logs need evaluation records (run at least one cycle)')
-    target, start = max(r['reward_smoothed'] for r in re_), re_[0]['reward_smoothed']
-    out = {'target': target, 'undefined': '', 'sample_efficiency_rl': None, 'sample_efficiency_all': None, 'kl_ratio': None}
-    for arm, ev in (('rl', re_), ('fst', fe)):
-        for what, key in (('rl_samples', 'samples'), ('rollouts_generated', 'rollouts'), ('kl_to_base', 'kl'), ('reflection_calls', 'reflection_calls')):
-            out[f'{arm}_{key}'] = _reach(ev, target, what)
-    out['fst_best'] = max(r['reward_smoothed'] for r in fe)
-    if target <= start + 1e-9:
-        out['undefined'] = f'RL only never rose above its smoothed start ({start:.3f}): no RL reward to match'
-    elif out['fst_samples'] is None:
-        out['undefined'] = f"FST never reached RL only's smoothed best ({target:.3f}); its own best was {out['fst_best']:.3f}"
-    else:
-        if out['fst_samples'] > 0: out['sample_efficiency_rl'] = out['rl_samples']/out['fst_samples']
-        else: out['undefined'] = 'FST was at the target before any RL sample'
-        if out['fst_rollouts'] > 0: out['sample_efficiency_all'] = out['rl_rollouts']/out['fst_rollouts']
-        if out['rl_kl']: out['kl_ratio'] = out['fst_kl']/out['rl_kl']
-    return out
+    return match_at_rl_best(fe, re_, 'reward_smoothed', {'rl_samples': 'samples', 'rollouts_generated': 'rollouts', 'kl_to_base': 'kl',
+                                                         'reflection_calls': 'reflection_calls'}, label='smoothed best')
 
 # %% ../nbs/14_experiments.ipynb #a8be972b
 def spread(values:Sequence[float|None]) -> dict:
@@ -92,7 +76,7 @@ def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
            ) -> tuple[list[dict], float]:
     "One run (or its finished log when it already exists, cut at `cycles`) and the seconds it took (0 when read back)."
     run = FSTRun(arm_config(task, mode, seed, out, lr, cycles, name, **overrides), progress=False, resume=True)
-    done = run.state['cycle'] >= cycles
+    done = run.state.cycle >= cycles
     t0 = time.perf_counter()
     log = [r for r in run.run() if r['cycle'] < cycles or (r['kind'] == 'eval' and r['cycle'] == cycles)]   # a longer run read back: its first `cycles`
     return log, 0.0 if done else time.perf_counter() - t0
@@ -148,7 +132,7 @@ def summarise(res:dict, window:int=3) -> dict:
         out[f'{arm}_rollouts'] = spread([e['rollouts_generated'] for e in fin])
         out[f'{arm}_reflection_calls'] = spread([e['reflection_calls'] for e in fin])
     if 'gepa' in res['logs'] and per:   # GEPA-only against the same per-seed target, in rollouts
-        out['gepa_rollouts_to_target'] = spread([_reach(smoothed(evals(res['logs']['gepa'][s]), window), per[s]['target'], 'rollouts_generated')
+        out['gepa_rollouts_to_target'] = spread([_at_crossing(smoothed(evals(res['logs']['gepa'][s]), window), per[s]['target'], 'rollouts_generated', 'reward_smoothed')
                                                  for s in per])
     return out
 
@@ -305,8 +289,8 @@ def related_eval(run_dir:str|Path,     # a finished run (its config.json and che
     cache = run_dir/f'related-{task}-{rel.task_seed}.json'
     if cache.exists(): return json.loads(cache.read_text())
     run = FSTRun(cfg, progress=False, read_only=True)
-    run.train, run.heldout = load_task_splits(rel)   # the run's weights and prompts, the related task's problems and seed prompt
-    res = {'task': task, 'task_seed': rel.task_seed, 'cycle': run.state['cycle'], **run.evaluate(), 'best_prompt': run.population[0].text}
+    res = {'task': task, 'task_seed': rel.task_seed, 'cycle': run.state.cycle,   # the run's weights and prompts, the related task's problems and seed prompt
+           **run.evaluate(on=load_task_splits(rel)), 'best_prompt': run.population[0].text}
     atomic_write(cache, json.dumps(res, indent=1))
     return res
 

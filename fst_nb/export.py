@@ -20,7 +20,7 @@ def evaluate_run(run_dir:str|Path, tasks=None) -> dict:
     f = run_dir/'config.json'
     if not f.exists(): raise FileNotFoundError(f'{run_dir} has no config.json: give the out_dir of a run started with `fst train`')
     run = FSTRun(FSTConfig.from_dict({**json.loads(f.read_text()), 'out_dir': str(run_dir)}), progress=False, read_only=True, tasks=tasks)
-    res = {'cycle': run.state['cycle'], **run.decompose(), 'kl_to_base': run.evaluate()['kl_to_base'], 'best_prompt': run.population[0].text}
+    res = {'cycle': run.state.cycle, **run.decompose(), 'kl_to_base': run.evaluate()['kl_to_base'], 'best_prompt': run.population[0].text}
     atomic_write(run_dir/'eval.json', json.dumps(res, indent=1))
     return res
 

@@ -11,7 +11,7 @@ import matplotlib
 from .fst import latest_checkpoint, read_log
 
 # %% auto #0
-__all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'compare', 'plot_reward_vs_samples',
+__all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'match_at_rl_best', 'compare', 'plot_reward_vs_samples',
            'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures', 'report', 'Dashboard']
 
 # %% ../nbs/10_views.ipynb #8538ecc9
@@ -42,27 +42,38 @@ def kl_at(ev:Sequence[dict], target:float, key:str='reward_with_prompt') -> floa
     "KL(policy || base) where the held-out reward first reaches `target`, interpolated like `samples_to_reach`."
     return _at_crossing(ev, target, 'kl_to_base', key)
 
+def match_at_rl_best(fst_ev:Sequence[dict],   # FST's evaluation records
+                     rl_ev:Sequence[dict],    # RL-only's
+                     key:str,                 # the reward both are matched on (e.g. 'reward_with_prompt', or a smoothed one)
+                     fields:dict,             # record field -> short name, read where each arm reaches the target (`rl_samples` -> 'samples' at least)
+                     label:str='best reward', # what the target is called in the reasons
+                    ) -> dict:
+    "Both arms at RL-only's best `key`: each of `fields` where each first reaches it (`rl_NAME`, `fst_NAME`), the ratios, and why a ratio is not defined ('' when it is)."
+    target, start = max(r[key] for r in rl_ev), rl_ev[0][key]
+    fst_best, fst_start = max(r[key] for r in fst_ev), fst_ev[0][key]
+    out = {'target': target, 'fst_best': fst_best, 'undefined': '', 'sample_efficiency_rl': None, 'sample_efficiency_all': None, 'kl_ratio': None}
+    for arm, ev in (('rl', rl_ev), ('fst', fst_ev)):
+        for field, name in fields.items(): out[f'{arm}_{name}'] = _at_crossing(ev, target, field, key)
+    if target <= start + 1e-9:   # RL only never rose above where it started: there is no RL reward to match
+        out['undefined'] = (f'neither arm learned (held-out reward stayed at {start:.3f})' if fst_best <= fst_start + 1e-9 else
+                            f'RL only never rose above its start ({start:.3f}), so there is nothing to match; FST reached {fst_best:.3f}')
+    elif out['fst_samples'] is None:
+        out['undefined'] = f"FST never reached RL only's {label} ({target:.3f}); its own best was {fst_best:.3f}"
+    else:
+        if out['fst_samples'] > 0: out['sample_efficiency_rl'] = out['rl_samples']/out['fst_samples']
+        else: out['undefined'] = 'FST was at the target before any RL sample'
+        if out.get('fst_rollouts'): out['sample_efficiency_all'] = out['rl_rollouts']/out['fst_rollouts']
+        if out.get('rl_kl'): out['kl_ratio'] = out['fst_kl']/out['rl_kl']
+    return out
+
 def compare(fst:Sequence[dict], rl:Sequence[dict]) -> dict:
     "FST vs RL-only at RL-only's best held-out reward: samples each needed, KL each had, and the ratios (None where not defined; `undefined` says why)."
     fe, re_ = evals(fst), evals(rl)
     if not fe or not re_: raise ValueError('both runs need evaluation records')
-    best, start = max(r['reward_with_prompt'] for r in re_), re_[0]['reward_with_prompt']
-    fst_best = max(r['reward_with_prompt'] for r in fe)
-    rl_n, fst_n = samples_to_reach(re_, best), samples_to_reach(fe, best)
-    rl_kl, fst_kl = kl_at(re_, best), kl_at(fe, best)
-    out = {'matched_reward': best, 'rl_samples': rl_n, 'fst_samples': fst_n, 'rl_kl': rl_kl, 'fst_kl': fst_kl,
-           'sample_efficiency': None, 'kl_ratio': None, 'undefined': ''}
-    if best <= start:   # RL only never rose above where both arms started: there is no RL reward to match
-        out['undefined'] = (f'neither arm learned (held-out reward stayed at {start:.3f})' if fst_best <= fe[0]['reward_with_prompt'] else
-                            f'RL only never improved on its starting reward ({start:.3f}), so there is nothing to match; FST reached {fst_best:.3f}')
-        return out
-    if fst_n is None:
-        out['undefined'] = f"FST never reached RL only's best reward ({best:.3f}); its own best was {fst_best:.3f}"
-        return out
-    out['sample_efficiency'] = rl_n/fst_n if fst_n > 0 else None
-    out['kl_ratio'] = fst_kl/rl_kl if rl_kl else None
-    if fst_n == 0: out['undefined'] = 'FST was at that reward before any RL sample'
-    elif not rl_kl: out['undefined'] = 'RL only had no KL to the base model at that reward'
+    m = match_at_rl_best(fe, re_, 'reward_with_prompt', {'rl_samples': 'samples', 'kl_to_base': 'kl'})
+    out = {'matched_reward': m['target'], **{k: m[k] for k in ('rl_samples', 'fst_samples', 'rl_kl', 'fst_kl')},
+           'sample_efficiency': m['sample_efficiency_rl'], 'kl_ratio': m['kl_ratio'], 'undefined': m['undefined']}
+    if m['fst_samples'] and not m['undefined'] and not m['rl_kl']: out['undefined'] = 'RL only had no KL to the base model at that reward'
     return out
 
 # %% ../nbs/10_views.ipynb #0ec90486

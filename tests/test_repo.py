@@ -75,9 +75,9 @@ def test_docs_site_builds(tmp_path):
     assert sorted(links) == sorted(nb.replace('.ipynb', '.html') for nb in _notebooks()), f'the sidebar links {links}'
     # the pages show what the notebooks computed: figures, and every config field described
     assert '<img' in (docs/'10_views.html').read_text(), '10_views has no figure: run `python tools/nbrun.py nbs/10_views.ipynb`'
-    fst_page = (docs/'09_fst.html').read_text()
+    fst_page = (docs/'09a_config.html').read_text()
     for field in ('train_examples', 'reflection_max_dollars', 'micro_batch_tokens'):
-        assert f'<code>{field}</code>' in fst_page, f'09_fst does not show the FSTConfig field table: run `python tools/nbrun.py nbs/09_fst.ipynb`'
+        assert f'<code>{field}</code>' in fst_page, f'09a_config does not show the FSTConfig field table: run `python tools/nbrun.py nbs/09a_config.ipynb`'
 
 def test_wheel_ships_the_toy_base_model(tmp_path):
     import zipfile

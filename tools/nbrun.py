@@ -1,6 +1,6 @@
 """Run notebooks as the test suite does, and keep their outputs for the docs site.
 
-    python tools/nbrun.py nbs/10_views.ipynb nbs/09_fst.ipynb   # run, save outputs in place, nbdev_clean
+    python tools/nbrun.py nbs/10_views.ipynb nbs/09e_fst.ipynb   # run, save outputs in place, nbdev_clean
 
 The docs site shows what a notebook saved (quarto renders, it does not execute), so the outputs a
 reader needs (figures, tables, printed results) are kept in git. Rerun this on a notebook after
