@@ -12,7 +12,7 @@ import torch
 from .core import Candidate
 from .generate import HFGenerator, SamplingConfig, build_messages, render_prompt
 from .reflection_lm import Budget, Usage
-from .gepa import OfflineMutator, ReflectiveProposer, REFLECTION_SYSTEM
+from .proposers import OfflineMutator, ReflectiveProposer, REFLECTION_SYSTEM
 from .models import Policy, load_policy, LoraSpec
 from .losses import LossConfig
 from .learner import Learner, LearnerConfig

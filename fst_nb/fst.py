@@ -19,7 +19,8 @@ from .losses import k3_kl
 from .learner import Learner
 from .distributed import DataParallel
 from .reflection_lm import Usage
-from .gepa import GEPA, GEPAConfig, RolloutBank, ReflectiveProposer
+from .gepa import GEPA, GEPAConfig, RolloutBank
+from .proposers import ReflectiveProposer
 # the run's parts; importable from here too, where code written for earlier versions finds them
 from .config import FSTConfig, MODES, REFLECTORS, config_fields, config_diff
 from .data_stream import ProblemStream, split_tasks, load_task_splits, resolve_tasks
