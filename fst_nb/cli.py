@@ -9,23 +9,10 @@ from pathlib import Path
 from .core import Candidate, save_jsonl
 
 # %% auto #0
-__all__ = ['DEMO_SECONDS_PER_CYCLE', 'USER_ERRORS', 'make_task', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd',
-           'serve_check_cmd', 'export_cmd', 'build_parser', 'main']
+__all__ = ['DEMO_SECONDS_PER_CYCLE', 'USER_ERRORS', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd',
+           'serve_check_cmd', 'config_cmd', 'export_cmd', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d3530c2c
-def make_task(name:str,             # 'toy', 'math', or a math dataset (file, folder or hub name)
-              n:int,                # how many examples
-              seed:int=0,           # task seed
-             ):
-    "Build a task by name for the CLI: the toy cipher, synthetic math word problems, or a math dataset."
-    from fst_nb.tasks import toy_task, math_task, make_word_problems, load_math_examples
-    if name == 'toy': return toy_task(n, seed=seed)
-    if name == 'math':
-        f = Path(tempfile.mkdtemp(prefix='fst-math-'))/'word-problems.jsonl'
-        save_jsonl(f, make_word_problems(n, seed=seed))
-        return math_task(load_math_examples(f), name='math')
-    return math_task(load_math_examples(name, limit=n), name=Path(name).stem)
-
 def _short(s:str, width:int) -> str:
     s = ' '.join(s.split())
     return s if len(s) <= width else s[:width - 1] + '…'
@@ -37,7 +24,8 @@ def sample_cmd(args) -> int:
     from fst_nb.generate import HFGenerator, SamplingConfig
     torch.manual_seed(args.seed)
     sampling = SamplingConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature)
-    tasks = [make_task(t, args.examples, args.seed) for t in args.task]  # data errors surface before any model loads
+    from fst_nb.data_stream import load_tasks
+    tasks = [load_tasks(t, args.examples, 0, args.seed)[0] for t in args.task]  # data errors surface before any model loads
     all_rollouts = []
     for model_name in args.model:
         t0 = time.perf_counter()
@@ -104,7 +92,7 @@ def demo_cmd(args) -> int:
 def _config_of(run_dir:str|Path, **overrides):
     from fst_nb.fst import FSTConfig
     f = Path(run_dir)/'config.json'
-    if not f.exists(): raise FileNotFoundError(f'{run_dir} has no config.json: give the out_dir of a run started with `fst train`')
+    if not f.exists(): raise FileNotFoundError(f'{run_dir} has no config.json and holds no runs: give the out_dir of a run started with `fst train`, or a `fst demo --out` folder')
     return FSTConfig.from_dict({**json.loads(f.read_text()), 'out_dir': str(run_dir), **{k: v for k, v in overrides.items() if v is not None}})
 
 def _cycles_done(cfg) -> int|None:
@@ -115,7 +103,7 @@ def _cycles_done(cfg) -> int|None:
     st = json.loads((ck/'state.json').read_text())
     return None if config_diff(st['config'], cfg) else st['state']['cycle']
 
-def _train(cfg, args, title:str) -> int:
+def _train(cfg, args, title:str, report:bool=True) -> int:
     "Run `cfg` to its cycles (saying so, and doing nothing, when it is already there), then write the report and figures."
     from fst_nb.fst import FSTRun
     done = _cycles_done(cfg)
@@ -131,7 +119,8 @@ def _train(cfg, args, title:str) -> int:
     if run.dp is not None:   # several processes (torchrun): wait for each other, leave the group; rank 0 writes the report
         run.dp.close()
         if not run.dp.is_main: return 0
-    print(_finish({cfg.mode: Path(cfg.out_dir)}, Path(cfg.out_dir), title))
+    md = _finish({cfg.mode: Path(cfg.out_dir)}, Path(cfg.out_dir), title)
+    if report: print(md)
     return 0
 
 def train_cmd(args) -> int:
@@ -141,11 +130,35 @@ def train_cmd(args) -> int:
     return _train(FSTConfig.load(args.config, **over), args, f'fst train {args.config}')
 
 def resume_cmd(args) -> int:
-    "`fst resume RUN_DIR`: continue a run from its latest checkpoint (optionally to more cycles)."
+    "`fst resume RUN_DIR`: continue a run from its latest checkpoint (optionally to more cycles); in a folder of runs (`fst demo --out`), every one not yet finished."
     from fst_nb.fst import latest_checkpoint
+    runs = _runs_in(args.run_dir)
+    if runs: return _resume_all(args, runs)
     cfg = _config_of(args.run_dir, cycles=args.cycles)
     if latest_checkpoint(args.run_dir) is None: raise FileNotFoundError(f'{args.run_dir} has no checkpoint yet (no cycle finished): start it again with `fst train`')
     return _train(cfg, args, f'fst resume {args.run_dir}')
+
+def _runs_in(folder) -> list[Path]:
+    "The run folders inside `folder` when it is not a run itself but holds several (the arms of `fst demo --out`), in the demo's order."
+    f = Path(folder)
+    if not f.is_dir() or (f/'config.json').exists(): return []
+    runs = [d for d in f.iterdir() if (d/'config.json').is_file() and ((d/'LATEST').exists() or (d/'metrics.jsonl').exists())]
+    return sorted(runs, key=lambda d: (('fst', 'rl', 'gepa') + (d.name,)).index(d.name))
+
+def _resume_all(args, runs:list[Path]) -> int:
+    "Finish (or extend, with --cycles) each run in the folder; a demo folder gets its report and figures again."
+    for d in runs:
+        cfg = _config_of(d, cycles=args.cycles)
+        done = _cycles_done(cfg) or 0
+        print(f'== {d.name}: ' + (f'complete ({done} cycles)' if done >= cfg.cycles else f'from cycle {done} of {cfg.cycles}'), flush=True)
+        if done < cfg.cycles: _train(cfg, args, f'fst resume {d}', report=False)
+    if {d.name for d in runs} <= {'fst', 'rl', 'gepa'}:   # a demo folder: the arms' report, as `fst demo` writes it
+        from fst_nb.export import evaluate_run
+        for d in runs: evaluate_run(d)
+        out = Path(args.run_dir)
+        _finish({d.name: d for d in runs}, out, 'fst demo: the toy cipher task on CPU (offline mutation operator)')
+        print(f'wrote {out}/report.md and the figures')
+    return 0
 
 def _interrupted(args) -> int:
     "What Ctrl-C prints: where the run stands and how to go on; exit status 130 (the shell's for SIGINT)."
@@ -163,6 +176,11 @@ def _interrupted(args) -> int:
 def eval_cmd(args) -> int:
     "`fst eval RUN_DIR`: held-out reward of the saved run, base/trained weights x seed/best prompt, and KL to base."
     from fst_nb.export import evaluate_run
+    from fst_nb.fst import latest_checkpoint
+    cfg, ck = _config_of(args.run_dir), latest_checkpoint(args.run_dir)
+    done = json.loads((ck/'state.json').read_text())['state']['cycle'] if ck else 0
+    if ck and done < cfg.cycles:
+        print(f'{args.run_dir} has finished cycle {done} of {cfg.cycles} (`fst resume {args.run_dir}` goes on); evaluating it as it is', flush=True)
     res = evaluate_run(args.run_dir)
     print(f"{args.run_dir} after {res['cycle']} cycles, held-out reward:")
     print(f"                  seed prompt   best prompt")
@@ -180,6 +198,16 @@ def serve_check_cmd(args) -> int:
     print(fit)
     return 0 if fit.ok else 1
 
+def config_cmd(args) -> int:
+    "`fst config [--model M] [--task T]`: a complete, commented YAML config to start from (every field, its default, what it sets)."
+    from fst_nb.config import config_yaml
+    text = config_yaml(**{k: v for k, v in (('model', args.model), ('task', args.task)) if v is not None})
+    if args.out:
+        if Path(args.out).exists(): raise FileExistsError(f'{args.out} already exists: choose another file, or leave out --out to print the config')
+        Path(args.out).write_text(text); print(f'wrote {args.out}: edit it, then `fst train {args.out}`')
+    else: print(text, end='')
+    return 0
+
 def export_cmd(args) -> int:
     "`fst export RUN_DIR DEST`: a self-contained bundle of the trained policy (adapter + prompts + model card)."
     from fst_nb.export import export_run, push_bundle
@@ -191,7 +219,7 @@ def export_cmd(args) -> int:
 
 # %% ../nbs/90_cli.ipynb #2bf5c1df
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb).')
+    p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb). Start with `fst demo`; `fst config` prints a config to edit.')
     sub = p.add_subparsers(dest='command', required=True)
     d = sub.add_parser('demo', help='FST vs RL-only vs GEPA-only on the toy task (CPU, no key): figures and a report',
                        description='Run the three arms on the toy task with the shipped toy base model, write figures and report.md.')
@@ -226,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--model', nargs='+', default=['tiny', 'smollm2'],
                    help="built-in 'tiny', 'tiny-qwen2', 'toy-base', 'smollm2', a model folder, or a hub name")
     s.add_argument('--task', nargs='+', default=['toy', 'math'],
-                   help="'toy' (cipher), 'math' (synthetic word problems), or a math dataset file/folder/hub name")
+                   help="what a config's task: takes: a built-in task (toy, toy-verdict, toy-skill, toy-zero, sums, sums-big, math), "
+                        "a math dataset (file, folder or hub name), or module:function (your own)")
     s.add_argument('--examples', type=int, default=3, help='examples per task')
     s.add_argument('--samples', type=int, default=2, help='samples per example')
     s.add_argument('--prompt', default=None, help="system prompt (default: the task's seed prompt)")
@@ -245,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument('--lora-r', type=int, default=8, help='the LoRA rank the run trains (without --config)')
     v.add_argument('--temperature', type=float, default=1.0, help='the sampling temperature (without --config)')
     v.set_defaults(func=serve_check_cmd)
+    c = sub.add_parser('config', help='print a complete, commented config to start from (every field, its default, what it sets)',
+                       description='Print a YAML config with every FSTConfig field, grouped, with its default and a line on what it sets.')
+    c.add_argument('--model', default=None, help='the base model to put in it (default: the toy base model)')
+    c.add_argument('--task', default=None, help='the task to put in it (anything a config\'s task: takes)')
+    c.add_argument('--out', default=None, help='write it to this file instead of printing it')
+    c.set_defaults(func=config_cmd)
     return p
 
 # what a user's mistake raises (a config field, a file, a folder, the network, a missing package): one line, exit status 2.

@@ -13,7 +13,7 @@ from .losses import LossConfig
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'MODES', 'REFLECTORS', 'RESUMABLE', 'FSTConfig', 'config_diff', 'config_fields']
+__all__ = ['log', 'MODES', 'REFLECTORS', 'RESUMABLE', 'FSTConfig', 'config_diff', 'config_fields', 'config_yaml']
 
 # %% ../nbs/09a_config.ipynb #1addaf5f
 MODES = ('fst', 'rl', 'gepa')
@@ -277,3 +277,27 @@ def config_fields(cls=None) -> str:
         default = f.default if f.default_factory is MISSING else f.default_factory()
         rows.append(f"| `{f.name}` | {f.type} | `{default!r}` | {(docs.get(f.name) or '').replace('|', '/')} |")
     return '\n'.join(rows)
+
+# %% ../nbs/09a_config.ipynb #8c381592
+def config_yaml(cls=None,   # the config class (default: `FSTConfig`)
+                **values,   # fields to set
+               ) -> str:
+    "A complete, commented YAML config: every field grouped as in the class's source, at its default or at `values`."
+    import inspect, yaml
+    from fastcore.docments import docments
+    cls = cls or FSTConfig
+    cfg = cls(**values)   # checks them, and says what 'auto' comes to
+    docs, defaults = docments(cls), {f.name: f.default if f.default_factory is MISSING else f.default_factory() for f in fields(cls)}
+    out = ['# fst-nb run config: every field, its default and what it sets. Run it with `fst train THIS_FILE`.',
+           f'# With this model and task, the automatic values come to lr {cfg.lr:g} and max_new_tokens {cfg.max_new_tokens}.']
+    for line in inspect.getsource(cls).splitlines():
+        s = line.strip()
+        if s.startswith('def '): break   # the fields are above the methods
+        if s.startswith('# '): out += ['', f'#{s[1:]}']   # a group heading of the source
+        m = re.match(r'(\w+)\s*:\s*\w+\s*=', s)
+        if m and m.group(1) in defaults:
+            k = m.group(1)
+            v = yaml.safe_dump(values.get(k, defaults[k]), default_flow_style=True, width=10**6).strip().removesuffix('...').strip()
+            out.append(f'{k}: {v}'.ljust(36) + f'  # {docs.get(k) or ""}'.rstrip())
+    return '\n'.join(out) + '\n'
+

@@ -10,18 +10,24 @@ from pathlib import Path
 from typing import Any, Iterable
 
 # %% auto #0
-__all__ = ['atomic_write', 'file_sha256', 'Record', 'Example', 'text_id', 'Candidate', 'Population', 'Rollout', 'save_jsonl',
-           'load_jsonl', 'group_by_example']
+__all__ = ['umask_mode', 'atomic_write', 'file_sha256', 'Record', 'Example', 'text_id', 'Candidate', 'Population', 'Rollout',
+           'save_jsonl', 'load_jsonl', 'group_by_example']
 
 # %% ../nbs/00_core.ipynb #6684e223
+def umask_mode(folder:bool=False) -> int:
+    "The mode a new file (or folder) gets under the process's umask: what `open` and `mkdir` would give it."
+    mask = os.umask(0); os.umask(mask)
+    return (0o777 if folder else 0o666) & ~mask
+
 def atomic_write(path:str|Path, # file to (over)write
                  data:str|bytes, # the whole new content
                 ) -> Path:
-    "Write `data` to `path` so that readers see the old content or the new one, never a torn file."
+    "Write `data` to `path` so that readers see the old content or the new one, never a torn file; a new file gets the mode `open` would give it, a rewritten one keeps its own."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else umask_mode())   # mkstemp's 0600 is for its own secrecy, not the file's
         with os.fdopen(fd, 'wb') as f:
             f.write(data.encode() if isinstance(data, str) else data)
             f.flush(); os.fsync(f.fileno())

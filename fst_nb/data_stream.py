@@ -11,46 +11,59 @@ from .tasks import Task, TOY_SETTINGS, SUMS_SETTINGS, toy_task, sums_task, math_
 from .config import FSTConfig, _is_task_function, _cwd_on_path
 
 # %% auto #0
-__all__ = ['split_tasks', 'load_task_splits', 'resolve_tasks', 'ProblemStream']
+__all__ = ['BUILTIN_TASKS', 'split_tasks', 'load_tasks', 'load_task_splits', 'resolve_tasks', 'ProblemStream']
 
 # %% ../nbs/09b_data_stream.ipynb #6d8e4240
+BUILTIN_TASKS = (*TOY_SETTINGS, *SUMS_SETTINGS, 'math')   # names that need no file: the toy task and its variants, sums, synthetic math
+
 def split_tasks(tasks, cfg:FSTConfig) -> tuple[Task, Task]:
     "(train, held-out) from what a user gave: a pair of Tasks, or one Task whose first `train_examples` train and next `eval_examples` are held out."
-    n, m = cfg.train_examples, cfg.eval_examples
+    return _split(tasks, cfg.train_examples, cfg.eval_examples)
+
+def _split(tasks, n:int, m:int) -> tuple[Task, Task]:
     if isinstance(tasks, Task):
         if len(tasks.examples) < n + m:
             raise ValueError(f'task {tasks.name!r} has {len(tasks.examples)} examples, fewer than train_examples + eval_examples = {n + m}: '
                              f'lower them, or give (train, heldout) tasks')
         part = lambda ex, suffix: Task(tasks.name + suffix, ex, tasks.scorer, tasks.batch_scorer, tasks.seed_prompt, tasks.max_new_tokens)
-        return part(tasks.examples[:n], ''), part(tasks.examples[n:n + m], '-heldout')
+        return part(tasks.examples[:n], ''), part(tasks.examples[n:n + m], '-heldout') if m else None
     if isinstance(tasks, (tuple, list)) and len(tasks) == 2 and all(isinstance(t, Task) for t in tasks): return tuple(tasks)
     raise TypeError(f'tasks must be a Task or a (train, heldout) pair of Tasks, got {type(tasks).__name__}: build them with '
                     f'fst_nb.tasks.Task, reward_funcs_task or math_task')
 
-def load_task_splits(cfg:FSTConfig) -> tuple[Task, Task]:
-    "The training and held-out tasks the config names ('module:function': whatever that function returns, see `split_tasks`)."
-    n, m = cfg.train_examples, cfg.eval_examples
-    if cfg.task.startswith('python:'):
-        raise ValueError(f'FSTConfig.task: this run trained on tasks given in Python (FSTRun(tasks=...), recorded as {cfg.task!r}): '
+def load_tasks(task:str,         # what a config's `task:` takes: a built-in name, a math dataset (file, folder, hub name) or 'module:function'
+               n:int,            # training problems
+               m:int,            # held-out problems (0: none, and no held-out task)
+               task_seed:int=0,  # toy and sums: which hidden table / problems; math: which synthetic problems
+              ) -> tuple[Task, Task|None]:
+    "The training and held-out tasks `task` names: the one resolver behind a config's `task:`, `fst sample --task` and every other command that names a task."
+    if task.startswith('python:'):
+        raise ValueError(f'FSTConfig.task: this run trained on tasks given in Python (FSTRun(tasks=...), recorded as {task!r}): '
                          f"pass the same tasks again (FSTRun(..., tasks=...), evaluate_run(run_dir, tasks=...)), or name them as 'module:function' in the config")
-    if _is_task_function(cfg.task):
-        mod, fn = cfg.task.split(':', 1)
+    if _is_task_function(task):
+        mod, fn = task.split(':', 1)
         with _cwd_on_path(): f = getattr(importlib.import_module(mod), fn, None)
         if not callable(f): raise ValueError(f'FSTConfig.task: {mod} has no function {fn!r}')
-        return split_tasks(f(), cfg)
-    if cfg.task in TOY_SETTINGS:
-        kw = TOY_SETTINGS[cfg.task]
-        return toy_task(n, cfg.task_seed, 'train', name=f'{cfg.task}{cfg.task_seed}', **kw), toy_task(m, cfg.task_seed, 'test', name=f'{cfg.task}{cfg.task_seed}', **kw)
-    if cfg.task in SUMS_SETTINGS:
-        kw = SUMS_SETTINGS[cfg.task]
-        return sums_task(n, cfg.task_seed, 'train', name=f'{cfg.task}{cfg.task_seed}', **kw), sums_task(m, cfg.task_seed, 'test', name=f'{cfg.task}{cfg.task_seed}', **kw)
-    if cfg.task == 'math':
-        rows = make_word_problems(n + m, seed=cfg.task_seed)
-        ex = [Example(f'math{cfg.task_seed}-{i}', r['question'], r['answer'].split('####')[-1].strip()) for i, r in enumerate(rows)]
+        return _split(f(), n, m)
+    if task in TOY_SETTINGS:
+        kw = TOY_SETTINGS[task]
+        return toy_task(n, task_seed, 'train', name=f'{task}{task_seed}', **kw), toy_task(m, task_seed, 'test', name=f'{task}{task_seed}', **kw) if m else None
+    if task in SUMS_SETTINGS:
+        kw = SUMS_SETTINGS[task]
+        return sums_task(n, task_seed, 'train', name=f'{task}{task_seed}', **kw), sums_task(m, task_seed, 'test', name=f'{task}{task_seed}', **kw) if m else None
+    if task == 'math':
+        rows = make_word_problems(n + m, seed=task_seed)
+        ex = [Example(f'math{task_seed}-{i}', r['question'], r['answer'].split('####')[-1].strip()) for i, r in enumerate(rows)]
     else:
-        ex = load_math_examples(cfg.task, limit=n + m)
-        if len(ex) < n + m: raise ValueError(f'FSTConfig.task: {cfg.task} has {len(ex)} examples, fewer than train_examples + eval_examples = {n + m}')
-    return math_task(ex[:n], 'math'), math_task(ex[n:n + m], 'math-heldout')
+        try: ex = load_math_examples(task, limit=n + m)
+        except FileNotFoundError as e:
+            raise FileNotFoundError(f"{e} (the built-in tasks are {', '.join(BUILTIN_TASKS)}; a task of your own is 'module:function')") from None
+        if len(ex) < n + m: raise ValueError(f'FSTConfig.task: {task} has {len(ex)} examples, fewer than train_examples + eval_examples = {n + m}')
+    return math_task(ex[:n], 'math'), math_task(ex[n:n + m], 'math-heldout') if m else None
+
+def load_task_splits(cfg:FSTConfig) -> tuple[Task, Task]:
+    "The training and held-out tasks the config names ('module:function': whatever that function returns, see `split_tasks`)."
+    return load_tasks(cfg.task, cfg.train_examples, cfg.eval_examples, cfg.task_seed)
 
 # %% ../nbs/09b_data_stream.ipynb #18e7125f
 def resolve_tasks(cfg:FSTConfig,

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json, os, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from .core import Candidate, Population, Example, atomic_write, file_sha256
+from .core import Candidate, Population, Example, atomic_write, file_sha256, umask_mode
 from .fst import FSTConfig, FSTRun, latest_checkpoint
 
 # %% auto #0
-__all__ = ['BUNDLE_FORMAT', 'evaluate_run', 'channel_table', 'export_run', 'TrainedPolicy', 'load_bundle', 'push_bundle']
+__all__ = ['BUNDLE_FORMAT', 'HUB_IDS', 'BUILT_IN_ONLY', 'evaluate_run', 'channel_table', 'hub_id', 'export_run', 'TrainedPolicy',
+           'load_bundle', 'push_bundle']
 
 # %% ../nbs/11_export.ipynb #e22dc10f
 def evaluate_run(run_dir:str|Path, tasks=None) -> dict:
@@ -32,13 +33,26 @@ def channel_table(res:dict) -> str:
 
 # %% ../nbs/11_export.ipynb #f8ddb522
 BUNDLE_FORMAT = 'fst-nb bundle 1'
+HUB_IDS = {'smollm2': 'HuggingFaceTB/SmolLM2-135M-Instruct'}   # built-in names of models that are on the hub
+BUILT_IN_ONLY = ('tiny', 'tiny-qwen2', 'toy-base')                # models fst-nb builds itself: no hub id, no vLLM
+
+def hub_id(model:str) -> str|None:
+    "The name the hub and vLLM know the base model `model` (a config's `model`) by; None when it has none (a model fst-nb builds, a folder that records no hub id)."
+    if model in HUB_IDS: return HUB_IDS[model]
+    if model in BUILT_IN_ONLY: return None
+    folder = Path(model)
+    if not folder.exists(): return model   # a hub name already
+    try: recorded = json.loads((folder/'config.json').read_text()).get('_name_or_path', '')
+    except (OSError, ValueError): recorded = ''
+    looks_like_id = recorded.count('/') == 1 and not recorded.startswith(('/', '.', '~')) and not Path(recorded).exists()
+    return recorded if looks_like_id else None
 
 def _model_card(cfg:dict, cycle:int, ev:dict|None, best:str, figures:list[str], last:dict) -> str:
-    "The bundle's README.md: a Hugging Face model card with the channel table, the figures and how to use the policy."
-    hub_base = not (cfg['model'] in ('tiny', 'tiny-qwen2', 'toy-base', 'smollm2') or Path(cfg['model']).exists())
-    front = ['---', 'library_name: peft', 'tags: [fst-nb, fast-slow-training, lora, grpo, gepa]'] + ([f"base_model: {cfg['model']}"] if hub_base else []) + ['---']
+    "The bundle's README.md: a Hugging Face model card with the channel table, the figures and how to use the policy (commands that work from the bundle's folder on any machine)."
+    hub = hub_id(cfg['model'])
+    front = ['---', 'library_name: peft', 'tags: [fst-nb, fast-slow-training, lora, grpo, gepa]'] + ([f"base_model: {hub}"] if hub else []) + ['---']
     fence = '`'*max(3, 1 + max((len(r) for r in best.split('\n') if set(r) == {'`'}), default=0))
-    lines = front + ['', f"# An FST policy: `{cfg['model']}` + a LoRA adapter + a system prompt", '',
+    lines = front + ['', f"# An FST policy: `{hub or cfg['model']}` + a LoRA adapter + a system prompt", '',
         f"Trained with [fst-nb](https://github.com/fst-nb/fst-nb) (Fast-Slow Training) in mode `{cfg['mode']}` on task "
         f"`{cfg['task']}` for {cycle} cycle{'s' if cycle != 1 else ''}: RL on the LoRA adapter (slow weights) and GEPA on the system prompt (fast weights). "
         'The policy is the adapter **and** the prompt: serve them together.', '', '## The system prompt', '', fence, best, fence, '']
@@ -49,13 +63,21 @@ def _model_card(cfg:dict, cycle:int, ev:dict|None, best:str, figures:list[str], 
               f"(${last.get('reflection_cost', 0.0):.2f}, reflector `{cfg['reflector']}`); loss `{cfg['loss_type']}`, lr {cfg['lr']}, "
               f"LoRA r={cfg['lora_r']}. The full config is `config.json`, the log `metrics.jsonl`.", '']
     lines += [l for f in figures for l in (f'![{Path(f).stem}]({f})', '')]
-    lines += ['## Use it', '', 'With fst-nb (transformers + PEFT):', '', '```python', 'from fst_nb.export import load_bundle',
-              "policy = load_bundle('THIS_FOLDER')", "policy.generate(['your problem'])   # the system prompt is added for you", '```', '',
-              'With transformers and PEFT alone: load the base model, `PeftModel.from_pretrained(model, "THIS_FOLDER/adapter")`, and send '
-              '`system_prompt.txt` as the system message of the chat template.', '',
-              'With vLLM (adapter and system prompt, over its OpenAI-compatible API):', '', '```bash',
-              f"vllm serve {cfg['model']} --enable-lora --max-lora-rank {max(8, cfg['lora_r'])} --lora-modules fst=THIS_FOLDER/adapter", '```', '',
-              'then send requests with `"model": "fst"` and the contents of `system_prompt.txt` as the system message.', '']
+    if hub: base = f'The base model is [`{hub}`](https://huggingface.co/{hub}).'
+    elif cfg['model'] in BUILT_IN_ONLY: base = f"The base model is fst-nb's built-in `{cfg['model']}` (it is not on the hub): load it with fst-nb."
+    else: base = (f"The base model was the local folder `{cfg['model']}` on the training machine, which records no hub name: "
+                  f"put the same weights on this machine and use their path where the commands below say BASE.")
+    name = hub or ('BASE' if cfg['model'] not in BUILT_IN_ONLY else cfg['model'])
+    lines += ['## Use it', '', base + ' Run the commands below from this folder.', '', 'With fst-nb (transformers + PEFT):', '', '```python',
+              'from fst_nb.export import load_bundle', "policy = load_bundle('.')", "policy.generate(['your problem'])   # the system prompt is added for you", '```', '']
+    if cfg['model'] not in BUILT_IN_ONLY:
+        lines += ['With transformers and PEFT alone (send `system_prompt.txt` as the system message of the chat template):', '', '```python',
+                  'from transformers import AutoModelForCausalLM, AutoTokenizer', 'from peft import PeftModel',
+                  f'model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained("{name}"), "adapter")',
+                  f'tokenizer = AutoTokenizer.from_pretrained("{name}")', "system_prompt = open('system_prompt.txt').read()", '```', '',
+                  'With vLLM (adapter and system prompt, over its OpenAI-compatible API):', '', '```bash',
+                  f"vllm serve {name} --enable-lora --max-lora-rank {max(8, cfg['lora_r'])} --lora-modules fst=adapter", '```', '',
+                  'then send requests with `"model": "fst"` and the contents of `system_prompt.txt` as the system message.', '']
     return '\n'.join(lines)
 
 def export_run(run_dir:str|Path,       # the out_dir of a run (its latest checkpoint is exported)
@@ -85,6 +107,9 @@ def export_run(run_dir:str|Path,       # the out_dir of a run (its latest checkp
     try:
         shutil.copytree(ck/'learner'/'adapter', tmp/'adapter')
         (tmp/'adapter'/'README.md').unlink(missing_ok=True)   # PEFT's empty template; the bundle has its own card
+        ac = json.loads((tmp/'adapter'/'adapter_config.json').read_text())   # it names the base by the training machine's path
+        ac['base_model_name_or_path'] = hub_id(cfg['model']) or cfg['model']
+        (tmp/'adapter'/'adapter_config.json').write_text(json.dumps(ac, indent=2))
         best = pop[0].text
         (tmp/'system_prompt.txt').write_text(best)
         (tmp/'prompts.json').write_text(json.dumps({'best': best, 'population': st['population']['candidates'],
@@ -97,8 +122,9 @@ def export_run(run_dir:str|Path,       # the out_dir of a run (its latest checkp
         (tmp/'README.md').write_text(_model_card(cfg, cycle, ev, best, figs, last))
         from fst_nb import __version__
         files = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in sorted(tmp.rglob('*')) if p.is_file()}
-        (tmp/'bundle.json').write_text(json.dumps({'format': BUNDLE_FORMAT, 'fst_nb': __version__, 'base_model': cfg['model'],
+        (tmp/'bundle.json').write_text(json.dumps({'format': BUNDLE_FORMAT, 'fst_nb': __version__, 'base_model': cfg['model'], 'base_model_hub_id': hub_id(cfg['model']),
                                                    'cycle': cycle, 'files': files}, indent=1))
+        for q in (tmp, *tmp.rglob('*')): os.chmod(q, umask_mode(folder=q.is_dir()))   # not mkdtemp's 0700, nor the 0600 of safetensors' writer
         if dest.exists(): shutil.rmtree(dest)
         os.replace(tmp, dest)
     except BaseException:
