@@ -25,7 +25,7 @@ __all__ = ['log', 'make_proposer', 'proposals_per_round', 'make_generator', 'mem
            'plan_memory', 'Engines', 'build_engines']
 
 # %% ../nbs/09d_engines.ipynb #8755cf63
-def make_proposer(cfg:FSTConfig):
+def make_proposer(cfg:FSTConfig, warn:bool=True):
     "The GEPA proposer the config names (the offline stand-in, or reflection through an LLM under the config's caps, timeout and retries); warns when a round can afford fewer than 3 proposals."
     budget = Budget(max_calls=cfg.reflection_max_calls or None, max_tokens=cfg.reflection_max_tokens or None, max_dollars=cfg.reflection_max_dollars)
     api = dict(budget=budget, timeout=cfg.reflection_timeout, max_retries=cfg.reflection_retries)
@@ -40,7 +40,7 @@ def make_proposer(cfg:FSTConfig):
         from fst_nb.reflection_lm import LocalHFLM
         proposer = ReflectiveProposer(LocalHFLM(cfg.reflector_model or 'smollm2', budget=budget))
     n, why = proposals_per_round(cfg, proposer)
-    if n < 3: log.warning('a GEPA round can afford about %d proposal(s), fewer than 3: %s', n, why)
+    if n < 3 and warn: log.warning('a GEPA round can afford about %d proposal(s), fewer than 3: %s', n, why)
     return proposer
 
 def proposals_per_round(cfg:FSTConfig, proposer) -> tuple[int, str]:
@@ -150,10 +150,11 @@ def build_engines(cfg:FSTConfig,
                   examples,                    # training problems (likewise)
                   dp=None,                     # the data-parallel group (`13_distributed`), None in one process
                   say:Callable|None=None,      # where to say the memory plan
+                  warn:bool=True,              # warn when the GEPA budget buys fewer than 3 proposals a round
                  ) -> Engines:
     "The policy, generator, learner and proposer a config asks for, seeded, with the memory plan checked."
     lead = dp is None or dp.is_main
-    proposer = make_proposer(cfg) if cfg.mode != 'rl' and lead else None
+    proposer = make_proposer(cfg, warn) if cfg.mode != 'rl' and lead else None
     torch.manual_seed(cfg.seed); random.seed(cfg.seed)
     policy = load_policy(cfg.model, lora=LoraSpec(r=cfg.lora_r, alpha=cfg.lora_alpha, seed=cfg.seed), dtype=cfg.dtype, device=cfg.device,
                          backend=cfg.backend, max_seq_length=cfg.max_seq_length, load_in_4bit=cfg.load_in_4bit,

@@ -75,6 +75,7 @@ class Evaluator:
         gen = HFGenerator(self.policy, self.gen.sampling, batch_size=cfg.batch_size, policy_version=self.learner.policy_version) \
               if isinstance(self.gen, HFGenerator) else self.gen
         rs = task.score(gen.generate([(e, prompt) for e in task.examples], n=cfg.eval_samples, seed=cfg.seed + 10_007))
+        task.check_scored(rs, where='the held-out evaluation')   # a broken reward function: no reading from stand-in zeros
         return sum(r.reward for r in rs)/len(rs), rs
 
     @torch.no_grad()
@@ -143,7 +144,8 @@ class FSTRun:
         ckpt = latest_checkpoint(self.dir) if resume else None
         if ckpt is not None: check_resumable(ckpt, cfg, read_only)
         seeds = cfg.seed_prompts or [stages[0][0].seed_prompt]
-        e = build_engines(cfg, seeds, stages[0][0].examples[:256], self.dp, say=(lambda s: print(s, flush=True)) if self.progress else None)
+        e = build_engines(cfg, seeds, stages[0][0].examples[:256], self.dp, say=(lambda s: print(s, flush=True)) if self.progress else None,
+                          warn=not read_only)   # an evaluation spends no budget: no warning about it
         self.policy, self.gen, self.learner, self.proposer, self.plan = e.policy, e.gen, e.learner, e.proposer, e.plan
         self.evaluator = Evaluator(self.policy, self.learner, self.gen, cfg)
         self.stream = ProblemStream(stages, cfg.seed, separate_anchors=cfg.anchors == 'separate' and cfg.mode != 'rl')
@@ -218,10 +220,21 @@ def run(self:FSTRun, cycles:int|None=None) -> list[dict]:
     total = cycles if cycles is not None else self.cfg.cycles
     if self.dp and not self.dp.is_main: self.dp.follow(self.learner); return self.records()   # rank 0 says when to step
     with self.dp.leading(self.learner) if self.dp else contextlib.nullcontext():
-        if self.state.cycle == 0 and not self.records():   # where the run starts from
-            self._log('eval', **self.evaluate(), best_prompt=self.population[0].text, population=self._population_record())
-        while self.state.cycle < total: self.run_cycle()
+        try:
+            if self.state.cycle == 0 and not self.records():   # where the run starts from
+                self._log('eval', **self.evaluate(), best_prompt=self.population[0].text, population=self._population_record())
+            while self.state.cycle < total: self.run_cycle()
+        except ScoringFailed as e: raise self._stopped(e) from None   # at the first batch most of whose rollouts failed to score, in any phase
     return self.records()
+
+@patch
+def _stopped(self:FSTRun, e:ScoringFailed) -> ScoringFailed:
+    "A broken reward function stops the run: the log records it, and the error says how to go on."
+    self._log('error', error=str(e))
+    last = latest_checkpoint(self.dir)
+    return ScoringFailed(f'{e}\nThe run stopped before learning from it; {self.metrics.path} records it. '
+                         + (f'Fix the reward function, then `fst resume {self.dir}` continues from {last.name}.' if last else
+                            'No cycle had finished, so there is no checkpoint: fix the reward function and start again.'))
 
 # %% ../nbs/09e_fst.ipynb #e9e06e19
 @patch
@@ -254,8 +267,9 @@ def _rl_step(self:FSTRun, bar=None) -> dict:
     if hasattr(self.gen, 'publish'): self.gen.publish(self.policy.model, self.learner.policy_version)   # a vLLM server: load the new adapter
     s.step += 1; s.rl_samples += len(rollouts)
     rec = self._log('step', **{k: m.get(k) for k in STEP_METRICS}, gen_seconds=round(gen_s, 3), learn_seconds=round(m['seconds'], 3))
-    if m.get('zero_var_frac', 0) > 0.8: log.warning('step %d: %.0f%% of groups have zero reward variance (no signal)', s.step, 100*m['zero_var_frac'])
-    if bar is not None: bar.update(1); bar.set_postfix(reward=f"{m['reward_mean']:.3f}")
+    flat = m.get('zero_var_frac') or 0   # groups with one reward for all rollouts: no signal (the bar shows it; the log has it)
+    if flat > 0.8: log.info('step %d: %.0f%% of groups have zero reward variance (no signal)', s.step, 100*flat)
+    if bar is not None: bar.update(1); bar.set_postfix(reward=f"{m['reward_mean']:.3f}", **({'no_signal': f'{flat:.0%}'} if flat > 0.8 else {}))
     return rec
 
 @patch
@@ -274,15 +288,8 @@ def _groups(self:FSTRun, problems:list[Example]) -> list[Rollout]:
 
 @patch
 def _check_scored(self:FSTRun, rollouts:list[Rollout]):
-    "Stop the run, logged, when the reward function failed on most rollouts (rather than train on stand-in zeros forever)."
-    s = self.state
-    try: self.train.check_scored(rollouts, where=f'RL step {s.step} (cycle {s.cycle})')
-    except ScoringFailed as e:
-        self._log('error', error=str(e))
-        last = latest_checkpoint(self.dir)
-        raise ScoringFailed(f'{e}\nThe run stopped before learning from this step; {self.metrics.path} records it. '
-                            + (f'Fix the reward function, then `fst resume {self.dir}` continues from {last.name}.' if last else
-                               'No cycle had finished, so there is no checkpoint: fix the reward function and start again.')) from None
+    "Refuse a step most of whose rollouts failed to score (the runner then stops: `_stopped`) rather than train on stand-in zeros."
+    self.train.check_scored(rollouts, where=f'RL step {self.state.step} (cycle {self.state.cycle})')
 
 # %% ../nbs/09e_fst.ipynb #f1f60e67
 @patch

@@ -79,6 +79,7 @@ class RolloutBank:
             rs = self.task.score(self.generator.generate(need, n=self.samples, seed=self.seed*1_000_003 + self.batches))
             self.batches += 1
             self.generated += len(rs)
+            self.task.check_scored(rs, where='a GEPA batch')   # a broken reward function stops the search, rather than rank prompts on stand-in zeros
             for r in rs: self._store.setdefault((r.candidate_id, r.example.id), []).append(r)
         return [self._store[c.id, e.id][:self.samples] for e, c in pairs]
 
@@ -201,7 +202,7 @@ class GEPA:
         bar = None
         if progress:
             from tqdm.auto import tqdm
-            bar = tqdm(total=cfg.max_metric_calls, desc=f'GEPA round {round_no}', unit='rollout', mininterval=1)
+            bar = tqdm(total=cfg.max_metric_calls, desc=f'GEPA round {round_no}', unit='rollout', mininterval=1, leave=False)
         scores: dict[str, dict[str, float]] = {}
         self._score(list(cands), anchors, scores)
         for c in cands: c.meta.setdefault('found_at', spent())
@@ -291,7 +292,7 @@ class GEPA:
                 merges += self._try_merge(cands, scores, anchors, train, rng, res, round_no, rejected, spent)
             if bar is not None:
                 bar.set_postfix(best=f'{max(sum(s.values())/len(s) for s in scores.values()):.3f}', refresh=False); bar.update(spent() - bar.n)
-        if bar is not None: bar.close()
+        if bar is not None: bar.total = bar.n; bar.refresh(); bar.close()   # a round may end before its budget: the bar ends at what it spent
         for c in cands: c.scores = dict(scores[c.id])
         res.front = pareto_front({c: scores[c] for c in cands.ids}, [e.id for e in anchors])
         res.population = Population(sorted(cands, key=lambda c: (c.id not in res.front, -c.mean_score, -res.front.get(c.id, 0)))[:cfg.top_k])

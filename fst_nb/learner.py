@@ -159,7 +159,7 @@ class Learner:
              'rollouts': len(rollouts), 'aborted': len(aborted), 'groups': adv.n_groups, 'lr': self.sched.get_last_lr()[0]}
         kept = [(r, float(a)) for r, a, k in zip(rollouts, adv.values, adv.keep) if k]
         if not kept:
-            log.warning('every group has zero reward variance: no update this step (zero_var_frac=1)')
+            log.info('every group has zero reward variance: no update this step (zero_var_frac=1)')   # a runner shows it on its progress bar
             return {**m, 'skipped': True, 'reason': 'zero variance', 'seconds': time.perf_counter() - t0}
         adv_of = {id(r): a for r, a in kept}
         n_tokens = sum(len(r.completion_ids) for r, _ in kept)
