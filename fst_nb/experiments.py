@@ -10,7 +10,7 @@ from typing import Sequence
 from dataclasses import replace
 from .fst import FSTConfig, FSTRun, load_task_splits
 from .core import atomic_write
-from .views import evals, match_at_rl_best, _at_crossing, ARM_STYLE, _MARKS, _plt, _floor_at_zero
+from .views import evals, match_at_rl_best, _at_crossing, centred_mean, ARM_STYLE, _MARKS, _plt, _floor_at_zero
 
 # %% auto #0
 __all__ = ['REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'run_arm', 'arm_config',
@@ -24,8 +24,7 @@ def smoothed(ev:Sequence[dict],          # evaluation records of one run, in ord
              key:str='reward_with_prompt') -> list[dict]:
     "The records with `reward_smoothed`: the mean of `key` over a centred window of `window` evaluations."
     if window < 1 or window % 2 == 0: raise ValueError(f'smoothed: window must be a positive odd number of evaluations, got {window}')
-    h, ys = window//2, [r[key] for r in ev]
-    return [{**r, 'reward_smoothed': statistics.fmean(ys[max(0, i - h):i + h + 1])} for i, r in enumerate(ev)]
+    return [{**r, 'reward_smoothed': m} for r, m in zip(ev, centred_mean([r[key] for r in ev], window))]
 
 # %% ../nbs/14_experiments.ipynb #0fc95e6b
 def fair_compare(fst:Sequence[dict],   # FST's metrics log (all records)

@@ -11,8 +11,9 @@ import matplotlib
 from .fst import latest_checkpoint, read_log
 
 # %% auto #0
-__all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'match_at_rl_best', 'compare', 'plot_reward_vs_samples',
-           'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures', 'report', 'Dashboard']
+__all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'match_at_rl_best', 'compare', 'centred_mean',
+           'plot_reward_vs_samples', 'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures', 'reuse_counts',
+           'report', 'Dashboard']
 
 # %% ../nbs/10_views.ipynb #8538ecc9
 def load_run(run_dir:str|Path) -> list[dict]:
@@ -97,6 +98,13 @@ def _absent_note(ax, runs):
     missing = [ARM_STYLE[a][0] for a in ARM_STYLE if a not in runs or not evals(runs[a])]
     if missing: ax.text(0.99, 0.01, 'not run: ' + ', '.join(missing), transform=ax.transAxes, ha='right', va='bottom', fontsize=7, color='0.4')
 
+def centred_mean(values:Sequence[float], window:int=3) -> list[float]:
+    "Each value replaced by the mean of the centred `window` around it (fewer at the ends)."
+    if window < 1 or window % 2 == 0: raise ValueError(f'centred_mean: window must be a positive odd number, got {window}')
+    h = window//2
+    import statistics
+    return [statistics.fmean(values[max(0, i - h):i + h + 1]) for i in range(len(values))]
+
 def _reward_curves(runs:dict[str, Sequence[dict]], x:str, ax, xlabel:str, title:str):
     plt = _plt()
     if ax is None: _, ax = plt.subplots(figsize=(6, 4))
@@ -110,12 +118,19 @@ def _reward_curves(runs:dict[str, Sequence[dict]], x:str, ax, xlabel:str, title:
         if ev[-1]['rl_samples'] == 0 and x == 'rl_samples':   # frozen weights (GEPA only): no RL samples spent
             ax.axhline(ev[-1]['reward_with_prompt'], ls=ls, color=color, label=f'{label}: no RL samples')
             ys.append(ev[-1]['reward_with_prompt']); continue
-        ax.plot([r[x] for r in ev], [r['reward_with_prompt'] for r in ev], label=label, **style)
-        xs += [r[x] for r in ev]; ys += [r['reward_with_prompt'] for r in ev]
+        px, py = [r[x] for r in ev], [r['reward_with_prompt'] for r in ev]
+        if x == 'kl_to_base':   # KL moves up and down from cycle to cycle: each evaluation faint, a 3-evaluation mean as the line
+            ax.plot(px, py, **{**style, 'ls': 'none', 'alpha': 0.35})
+            ax.plot(centred_mean(px), centred_mean(py), ls=ls, color=color, label=f'{label} (mean of 3 evaluations)', zorder=3)
+        else: ax.plot(px, py, label=label, **style)
+        xs += px; ys += py
+    starts = [evals(recs)[0] for recs in runs.values() if evals(recs)]
+    if x == 'kl_to_base' and starts:   # every arm starts from the base model: KL 0
+        ax.plot([r[x] for r in starts], [r['reward_with_prompt'] for r in starts], ls='none', marker='*', ms=11, color='k', label='start (before training)', zorder=4)
     ax.set(xlabel=xlabel, ylabel='held-out reward', title=title); ax.grid(alpha=.3)
     _floor_at_zero(ax, ys); _floor_at_zero(ax, xs, 'x')
     _absent_note(ax, runs)
-    if ax.get_legend_handles_labels()[0]: ax.legend()
+    if ax.get_legend_handles_labels()[0]: ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1.0))   # beside the plot: it hides no point
     return ax
 
 def plot_reward_vs_samples(runs:dict[str, Sequence[dict]], ax=None):
@@ -158,6 +173,12 @@ def plot_lineage(nodes:Sequence[dict], ax=None, arm:str='fst'):
         x, y = pos[n['id']]
         ax.scatter([x], [y], marker=marker.get(n['op'], 'o'), s=60 if n['kept'] else 25, zorder=3,
                    facecolor='tab:blue' if n['kept'] else 'white', edgecolor='tab:blue')
+    from matplotlib.lines import Line2D
+    shapes = {'s': 'seed prompt', 'o': 'proposal (reflection or offline rule)', 'D': 'merge of prompts'}
+    used = {marker.get(n['op'], 'o') for n in nodes}
+    ax.legend(handles=[Line2D([], [], marker=m, ls='none', mfc='white', mec='tab:blue', label=l) for m, l in shapes.items() if m in used]
+                      + [Line2D([], [], marker='o', ls='none', mfc='tab:blue', mec='tab:blue', label='in the final population')],
+              fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1.0))
     n = len(nodes)
     ax.set(xlabel='cycle found (seed prompts: -1)', ylabel='anchor score when found',
            title=f"Prompt lineage, {ARM_STYLE.get(arm, (arm,))[0]} run ({n} prompt{'s' if n != 1 else ''}; filled: final population)")
@@ -175,12 +196,12 @@ def save_figures(runs:dict[str, str|Path], out_dir:str|Path) -> list[Path]:
     logs = {arm: load_run(d) for arm, d in runs.items()}
     paths = []
     for name, fn in (('reward_vs_samples', plot_reward_vs_samples), ('reward_vs_kl', plot_reward_vs_kl)):
-        fig, ax = plt.subplots(figsize=(6, 4)); fn(logs, ax); fig.tight_layout()
-        fig.savefig(out_dir/f'{name}.png', dpi=110); plt.close(fig); paths.append(out_dir/f'{name}.png')
+        fig, ax = plt.subplots(figsize=(7.5, 4)); fn(logs, ax); fig.tight_layout()
+        fig.savefig(out_dir/f'{name}.png', dpi=110, bbox_inches='tight'); plt.close(fig); paths.append(out_dir/f'{name}.png')
     arm = 'fst' if 'fst' in runs else next(iter(runs))
     try:
-        fig, ax = plt.subplots(figsize=(6, 4)); plot_lineage(lineage(runs[arm]), ax, arm); fig.tight_layout()
-        fig.savefig(out_dir/'lineage.png', dpi=110); paths.append(out_dir/'lineage.png')
+        fig, ax = plt.subplots(figsize=(7.5, 4)); plot_lineage(lineage(runs[arm]), ax, arm); fig.tight_layout()
+        fig.savefig(out_dir/'lineage.png', dpi=110, bbox_inches='tight'); paths.append(out_dir/'lineage.png')
     except FileNotFoundError: pass
     finally: plt.close('all')
     return paths
@@ -188,15 +209,27 @@ def save_figures(runs:dict[str, str|Path], out_dir:str|Path) -> list[Path]:
 # %% ../nbs/10_views.ipynb #ef52fb03
 def _num(x, f:str='.3f') -> str: return 'n/a' if x is None else format(x, f)
 
+def reuse_counts(e:dict) -> tuple[int|None, int|None]:
+    "From a record's counters: RL samples that a GEPA round had generated (reused between the channels), and GEPA's reuse within its own rounds (None: a log from before `rollouts_generated`)."
+    if 'rollouts_generated' not in e: return None, None
+    between = e['rl_samples'] + e['gepa_rollouts'] - e['rollouts_generated']
+    return between, e['reused'] - between
+
+def _between(ev:Sequence[dict], n:float|None) -> str:
+    "How a crossing at `n` RL samples was read: at an evaluation, or interpolated between two."
+    if n is None or any(r['rl_samples'] == n for r in ev): return ''
+    a = max((r['rl_samples'] for r in ev if r['rl_samples'] < n), default=0); b = min((r['rl_samples'] for r in ev if r['rl_samples'] > n), default=n)
+    return f' (interpolated between the evaluations at {a} and {b})'
+
 def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
     "A markdown report comparing the arms in `runs` (arm -> run folder)."
     logs = {arm: load_run(d) for arm, d in runs.items()}
-    lines = [f'# {title}', '', '| arm | RL samples | held-out reward (best prompt) | seed prompt | no prompt | KL to base | GEPA rollouts | reused | reflection calls | reflection $ |',
+    lines = [f'# {title}', '', '| arm | RL samples | held-out reward (best prompt) | seed prompt | no prompt | KL to base | GEPA rollouts | RL samples from GEPA | reflection calls | reflection $ |',
              '|---|---|---|---|---|---|---|---|---|---|']
     for arm, recs in logs.items():
         e = evals(recs)[-1]
         lines.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {e['rl_samples']} | {e['reward_with_prompt']:.3f} | {e['reward_seed_prompt']:.3f} | {_num(e.get('reward_no_prompt'))} | "
-                     f"{e['kl_to_base']:.4f} | {e['gepa_rollouts']} | {e['reused']} | {e['reflection_calls']} | {e['reflection_cost']:.2f} |")
+                     f"{e['kl_to_base']:.4f} | {e['gepa_rollouts']} | {_num(reuse_counts(e)[0], 'd')} | {e['reflection_calls']} | {e['reflection_cost']:.2f} |")
     if 'fst' in logs and 'rl' in logs:
         c = compare(logs['fst'], logs['rl'])
         fs = 'never' if c['fst_samples'] is None else f"{c['fst_samples']:.0f}"
@@ -205,14 +238,18 @@ def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
             lines += ['', f"**Sample efficiency and drift: not defined: {c['undefined']}.** `sample_efficiency=not defined` `kl_ratio=not defined`"]
         else:
             lines += ['', f"**Sample efficiency.** RL only reached its best held-out reward, {c['matched_reward']:.3f}, after "
-                      f"{c['rl_samples']:.0f} RL samples; FST reached it after {fs}: `sample_efficiency={ratio('sample_efficiency')}`.",
+                      f"{c['rl_samples']:.0f} RL samples; FST reached it after {fs}{_between(evals(logs['fst']), c['fst_samples'])}: "
+                      f"`sample_efficiency={ratio('sample_efficiency')}`.",
                       '', f"**Drift.** At that reward, KL to the base model per token: RL only {c['rl_kl']:.4f}, FST "
                       + ('n/a' if c['fst_kl'] is None else f"{c['fst_kl']:.4f}") + f": `kl_ratio={ratio('kl_ratio')}`."]
             if c['undefined']: lines += ['', f"({c['undefined']}.)"]
     if 'fst' in logs:
         e = evals(logs['fst'])[-1]
+        rl_from_gepa, in_gepa = reuse_counts(e)
+        reuse = ('' if rl_from_gepa is None else f"{rl_from_gepa} of the RL samples were GEPA's rollouts, reused between the channels; ") + \
+                f"GEPA served {in_gepa if in_gepa is not None else e['reused']} of its own evaluations from the rollout bank"
         lines += ['', f"**Cost of the fast channel.** {e['gepa_rollouts']} GEPA rollouts beside {e['rl_samples']} RL samples "
-                  f"({e['reused']} rollouts reused between the channels), {e['reflection_calls']} reflection calls, "
+                  f"({reuse}), {e['reflection_calls']} reflection calls, "
                   f"{e['reflection_tokens']} reflection tokens, ${e['reflection_cost']:.2f}.",
                   '', '**Best prompt:**', '', '```', e['best_prompt'], '```']
     lines += _channel_lines(runs, logs)
