@@ -183,13 +183,26 @@ def resolve_dtype(dtype:str, device:str) -> torch.dtype:
     return _DTYPES[dtype]
 
 def _check_source(name:str):
-    "Fail early, before loading, if `name` can't be found."
+    "Fail early, before loading, if `name` can't be found: one line naming the built-in models, offline or online (a misspelled hub name is asked about once, not retried)."
     if name in BUILTIN_MODELS or Path(name).exists(): return
     if name.startswith(('.', '/', '~')) or os.sep in name and name.count('/') > 1:
         raise FileNotFoundError(f'model folder {name!r} does not exist')
+    neither = f'{name!r} is neither a built-in model ({", ".join(BUILTIN_MODELS)}) nor a local folder'
     if os.environ.get('HF_HUB_OFFLINE', '0') not in ('0', '', 'false', 'False'):
-        raise FileNotFoundError(f'{name!r} is neither a built-in model {BUILTIN_MODELS} nor a local folder, and the hub is offline '
-                                f'(HF_HUB_OFFLINE is set): give a folder with the model, or unset HF_HUB_OFFLINE to download it')
+        raise FileNotFoundError(f'{neither}, and the hub is offline (HF_HUB_OFFLINE is set): give a folder with the model, '
+                                f'or unset HF_HUB_OFFLINE to download it')
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+    try: HfApi(endpoint=os.environ.get('HF_ENDPOINT') or None).model_info(name, timeout=15)
+    except HfHubHTTPError as e:
+        status = getattr(e.response, 'status_code', None)
+        if status in (401, 403): raise PermissionError(f'{name!r} is on the hub but needs access: accept its licence on its page and log in '
+                                                       f'(huggingface-cli login, or HF_TOKEN)') from None
+        if status == 404: raise FileNotFoundError(f'{neither}, nor a model on the hub: check the name (org/model, as on its hub page)') from None
+        raise ConnectionError(f'the hub could not say whether {name!r} exists (HTTP {status}): try again, or give a local folder') from None
+    except Exception as e:   # no network, DNS, a timeout (the HTTP client's own errors)
+        raise ConnectionError(f'{neither}, and the hub could not be reached to look for it ({type(e).__name__}): check the network, '
+                              f'or give a local folder (HF_HUB_OFFLINE=1 skips the hub)') from None
 
 def _ready_for_batches(tok):
     "Left padding (batched generation needs it) and a pad token (the end token if the model has none)."
