@@ -221,10 +221,10 @@ def _between(ev:Sequence[dict], n:float|None) -> str:
     a = max((r['rl_samples'] for r in ev if r['rl_samples'] < n), default=0); b = min((r['rl_samples'] for r in ev if r['rl_samples'] > n), default=n)
     return f' (interpolated between the evaluations at {a} and {b})'
 
-def report(runs:dict[str, str|Path], title:str='FST run report') -> str:
-    "A markdown report comparing the arms in `runs` (arm -> run folder)."
+def report(runs:dict[str, str|Path], title:str|None='FST run report') -> str:
+    "A markdown report comparing the arms in `runs` (arm -> run folder); `title=None` leaves out the heading (in a notebook, it would join the page's contents)."
     logs = {arm: load_run(d) for arm, d in runs.items()}
-    lines = [f'# {title}', '', '| arm | RL samples | held-out reward (best prompt) | seed prompt | no prompt | KL to base | GEPA rollouts | RL samples from GEPA | reflection calls | reflection $ |',
+    lines = ([f'# {title}', ''] if title else []) + ['| arm | RL samples | held-out reward (best prompt) | seed prompt | no prompt | KL to base | GEPA rollouts | RL samples from GEPA | reflection calls | reflection $ |',
              '|---|---|---|---|---|---|---|---|---|---|']
     for arm, recs in logs.items():
         e = evals(recs)[-1]

@@ -20,6 +20,7 @@ NOTEBOOKS = sorted(p for p in NBS.rglob('*.ipynb') if not any(part.startswith(('
 def test_notebook(nb, request):
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
+    os.environ.setdefault('FST_NB_QUICK', '1')   # tutorials run their shortest variant (they say which)
     flags = {'notest'} | (set() if request.config.getoption('--gpu') else {'gpu'})
     try: run_notebook(nb, flags, getattr(request.config, 'fst_terminal_fd', None), float(os.environ.get('FST_NB_SLOW_CELL', 30)))
     except NotebookError as e: pytest.fail(str(e), pytrace=False)
