@@ -122,6 +122,7 @@ class FSTConfig:
     reflection_max_tokens: int = 0    # hard cap on reflection tokens (input + output) for the whole run; 0: no cap
     reflection_timeout: float = 120.0 # seconds one reflection request may take before it is retried
     reflection_retries: int = 5       # retries of a reflection call (rate limits, overload, timeouts) before it is dropped
+    reflection_reply_tokens: int = 4096 # the longest reply of one reflection call (its max_tokens); also the worst-case cost each call reserves. Lower it for a server with a short context
     gepa_budget: int = 160            # metric calls (rollouts) per GEPA round (the paper: 960)
     anchor_problems: int = 8          # the Pareto set: upcoming problems (default: the first RL step's)
     anchors: str = 'upcoming'         # where GEPA's anchors and minibatches come from: 'upcoming' (the next RL problems, as the paper) or 'separate' (a reserved quarter of the training problems RL never sees)
@@ -155,7 +156,7 @@ class FSTConfig:
         if self.mode not in MODES: bad('mode', f'must be one of {MODES}, got {self.mode!r}')
         if self.reflector not in REFLECTORS: bad('reflector', f'must be one of {REFLECTORS}, got {self.reflector!r}')
         for f in ('train_examples', 'eval_examples', 'cycles', 'rl_steps', 'top_k', 'group_size', 'problems_per_step', 'max_new_tokens',
-                  'batch_size', 'gepa_budget', 'anchor_problems', 'minibatch_size', 'proposals', 'eval_samples', 'lora_r', 'micro_batch_tokens'):
+                  'batch_size', 'gepa_budget', 'anchor_problems', 'minibatch_size', 'proposals', 'eval_samples', 'lora_r', 'micro_batch_tokens', 'reflection_reply_tokens'):
             v = getattr(self, f)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: bad(f, f'must be a positive integer, got {v!r}')
         if self.group_size % self.top_k:
@@ -255,7 +256,8 @@ class FSTConfig:
         "The fields a checkpoint must agree on to be resumed: all but `cycles`, `out_dir` and the reflection budget, timeout and retries (a resumed run may raise its caps; its spend so far is restored)."
         return {k: v for k, v in self.to_dict().items() if k not in RESUMABLE}
 
-RESUMABLE = ('cycles', 'out_dir', 'generator_url', 'reflection_max_dollars', 'reflection_max_calls', 'reflection_max_tokens', 'reflection_timeout', 'reflection_retries')
+RESUMABLE = ('cycles', 'out_dir', 'generator_url', 'reflection_max_dollars', 'reflection_max_calls', 'reflection_max_tokens', 'reflection_timeout', 'reflection_retries',
+             'reflection_reply_tokens')
 
 # %% ../nbs/09a_config.ipynb #f3590bd0
 def config_diff(saved:dict,        # the config a checkpoint recorded (its `config.json` or `state.json`'s `config`)

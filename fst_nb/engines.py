@@ -26,9 +26,9 @@ __all__ = ['log', 'make_proposer', 'proposals_per_round', 'make_generator', 'mem
 
 # %% ../nbs/09d_engines.ipynb #8755cf63
 def make_proposer(cfg:FSTConfig, warn:bool=True):
-    "The GEPA proposer the config names (the offline stand-in, or reflection through an LLM under the config's caps, timeout and retries); warns when a round can afford fewer than 3 proposals."
+    "The GEPA proposer the config names (the offline stand-in, or reflection through an LLM under the config's caps, reply length, timeout and retries); refuses caps that cannot pay for one call, warns when a round can afford fewer than 3 proposals."
     budget = Budget(max_calls=cfg.reflection_max_calls or None, max_tokens=cfg.reflection_max_tokens or None, max_dollars=cfg.reflection_max_dollars)
-    api = dict(budget=budget, timeout=cfg.reflection_timeout, max_retries=cfg.reflection_retries)
+    api = dict(budget=budget, timeout=cfg.reflection_timeout, max_retries=cfg.reflection_retries, max_tokens=cfg.reflection_reply_tokens)
     if cfg.reflector == 'offline': proposer = OfflineMutator()
     elif cfg.reflector == 'anthropic':
         from fst_nb.reflection_lm import AnthropicLM
@@ -39,9 +39,23 @@ def make_proposer(cfg:FSTConfig, warn:bool=True):
     else:
         from fst_nb.reflection_lm import LocalHFLM
         proposer = ReflectiveProposer(LocalHFLM(cfg.reflector_model or 'smollm2', budget=budget))
+    lm = getattr(proposer, 'lm', None)
+    if lm is not None:   # a cap that cannot pay for one call would run the whole training without reflection
+        worst = _worst_call(cfg, lm)
+        for cap, per, name, unit in ((budget.max_dollars, worst.cost, 'reflection_max_dollars', f'${worst.cost:.4f}'),
+                                     (budget.max_tokens, worst.tokens, 'reflection_max_tokens', f'{worst.tokens:,} tokens')):
+            if cap is not None and per > cap:
+                raise ValueError(f'FSTConfig.{name}: {cap} cannot pay for one reflection call (each reserves up to {unit}, with replies of up to '
+                                 f'reflection_reply_tokens={cfg.reflection_reply_tokens} tokens): raise {name}, or lower reflection_reply_tokens')
     n, why = proposals_per_round(cfg, proposer)
     if n < 3 and warn: log.warning('a GEPA round can afford about %d proposal(s), fewer than 3: %s', n, why)
     return proposer
+
+def _worst_call(cfg:FSTConfig, lm) -> Usage:
+    "The most a typical reflection call of this run reserves: the parent prompt, and per rollout a problem, a completion and feedback."
+    s = cfg.rollouts_per_prompt
+    user = 'x'*(1000 + cfg.minibatch_size*s*(500 + min(2000, 4*cfg.max_new_tokens)))
+    return lm.worst_usage(REFLECTION_SYSTEM, user) if hasattr(lm, 'worst_usage') else Usage(len(REFLECTION_SYSTEM) + len(user) + 64, lm.max_tokens, calls=1)
 
 def proposals_per_round(cfg:FSTConfig, proposer) -> tuple[int, str]:
     "About how many proposals one GEPA round can afford, and what limits it (naming the budget field)."
@@ -51,10 +65,8 @@ def proposals_per_round(cfg:FSTConfig, proposer) -> tuple[int, str]:
     limits = [(by_rollouts, f'gepa_budget={cfg.gepa_budget} rollouts pay for scoring top_k={cfg.top_k} prompts on anchor_problems={cfg.anchor_problems} '
                             f'and about {by_rollouts} children on minibatches of {cfg.minibatch_size}; raise gepa_budget')]
     lm = getattr(proposer, 'lm', None)
-    if lm is not None:   # a typical reflection prompt: the parent, and per rollout a problem, a completion and feedback
-        user = 'x'*(1000 + cfg.minibatch_size*s*(500 + min(2000, 4*cfg.max_new_tokens)))
-        worst = lm.worst_usage(REFLECTION_SYSTEM, user) if hasattr(lm, 'worst_usage') else Usage(len(REFLECTION_SYSTEM) + len(user) + 64, lm.max_tokens, calls=1)
-        b = lm.budget
+    if lm is not None:
+        worst, b = _worst_call(cfg, lm), lm.budget
         for cap, per, name in ((b.max_calls, 1, 'reflection_max_calls'), (b.max_tokens, worst.tokens, 'reflection_max_tokens'),
                                (b.max_dollars, worst.cost, 'reflection_max_dollars')):
             if cap is None or per <= 0: continue

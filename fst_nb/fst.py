@@ -19,7 +19,7 @@ from .losses import k3_kl
 from .learner import Learner
 from .distributed import DataParallel
 from .reflection_lm import Usage
-from .gepa import GEPA, GEPAConfig, RolloutBank
+from .gepa import GEPA, GEPAConfig, RolloutBank, ReflectorRejected
 from .proposers import ReflectiveProposer
 # the run's parts; importable from here too, where code written for earlier versions finds them
 from .config import FSTConfig, MODES, REFLECTORS, config_fields, config_diff
@@ -224,17 +224,17 @@ def run(self:FSTRun, cycles:int|None=None) -> list[dict]:
             if self.state.cycle == 0 and not self.records():   # where the run starts from
                 self._log('eval', **self.evaluate(), best_prompt=self.population[0].text, population=self._population_record())
             while self.state.cycle < total: self.run_cycle()
-        except ScoringFailed as e: raise self._stopped(e) from None   # at the first batch most of whose rollouts failed to score, in any phase
+        except (ScoringFailed, ReflectorRejected) as e: raise self._stopped(e) from None   # a broken reward function (at the first batch most of whose rollouts failed to score, in any phase) or reflector
     return self.records()
 
 @patch
-def _stopped(self:FSTRun, e:ScoringFailed) -> ScoringFailed:
-    "A broken reward function stops the run: the log records it, and the error says how to go on."
+def _stopped(self:FSTRun, e:Exception) -> Exception:
+    "A broken reward function or reflector stops the run: the log records it, and the error (of the same type) says how to go on."
     self._log('error', error=str(e))
-    last = latest_checkpoint(self.dir)
-    return ScoringFailed(f'{e}\nThe run stopped before learning from it; {self.metrics.path} records it. '
-                         + (f'Fix the reward function, then `fst resume {self.dir}` continues from {last.name}.' if last else
-                            'No cycle had finished, so there is no checkpoint: fix the reward function and start again.'))
+    last, what = latest_checkpoint(self.dir), 'the reward function' if isinstance(e, ScoringFailed) else "the reflector's configuration"
+    return type(e)(f'{e}\nThe run stopped before learning from it; {self.metrics.path} records it. '
+                   + (f'Fix {what}, then `fst resume {self.dir}` continues from {last.name}.' if last else
+                      f'No cycle had finished, so there is no checkpoint: fix {what} and start again.'))
 
 # %% ../nbs/09e_fst.ipynb #e9e06e19
 @patch
@@ -248,6 +248,9 @@ def _gepa_round(self:FSTRun) -> dict:
     s.gepa_rollouts += res.metric_calls; s.reused += res.reused
     s.reflection_calls += res.reflection_calls; s.reflection_tokens += res.usage.tokens; s.reflection_cost += res.usage.cost
     if self.cfg.mode == 'gepa' and self.cfg.anchors == 'upcoming': self.stream.take(self.cfg.anchor_problems)   # frozen weights: move on to new problems
+    if res.stopped.startswith('reflection budget') and not getattr(self, '_said_budget', False):   # once, where the user sees it
+        self._said_budget = True
+        log.warning('cycle %d: reflection stopped: %s; the run goes on (RL steps%s)', s.cycle, res.stopped, ', and GEPA rounds with no new prompts' if self.cfg.mode == 'fst' else '')
     return self._log('gepa', **res.summary(), population=self._population_record())
 
 # %% ../nbs/09e_fst.ipynb #de249854

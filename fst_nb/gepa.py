@@ -19,7 +19,8 @@ from .proposers import (clip, fence, REFLECTION_SYSTEM, reflection_prompt, Propo
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'pareto_front', 'RolloutBank', 'GEPAConfig', 'GEPAResult', 'GEPA', 'scripted_reflection', 'GepaAdapter']
+__all__ = ['log', 'pareto_front', 'RolloutBank', 'GEPAConfig', 'GEPAResult', 'ReflectorRejected', 'GEPA', 'scripted_reflection',
+           'GepaAdapter']
 
 # %% ../nbs/08_gepa.ipynb #63a3cbc7
 def pareto_front(scores:dict[str, dict[str, float]], # candidate id -> example id -> mean reward
@@ -147,6 +148,23 @@ def _reward_sum(groups:Sequence[Sequence[Rollout]], samples:int) -> float:
     "Sum over problems of the mean reward of each problem's `samples` rollouts (the minibatch score GEPA compares)."
     return sum(r.reward for rs in groups for r in rs)/samples
 
+class ReflectorRejected(ValueError):
+    "Every reflection call of a round was refused by the server with the same client error: a configuration error, not a slow run."
+
+def _client_error(e:Exception) -> int|None:
+    "The HTTP status of a reflection call the server refused for good with a client error (4xx but 429), else None."
+    m = re.search(r'\(HTTP (4\d\d)\)', str(e))
+    return int(m.group(1)) if m and m.group(1) != '429' else None
+
+def _check_reflector(history:list[dict], round_no:int):
+    "Stop (`ReflectorRejected`) when every reflection call of this round so far failed with one and the same client error."
+    sent = [h for h in history if h['round'] == round_no and h.get('outcome') != 'budget']   # (a call whose child awaits evaluation has no outcome yet)
+    statuses = {h.get('status') for h in sent}
+    if sent and len(statuses) == 1 and None not in statuses:
+        raise ReflectorRejected(f"all {len(sent)} reflection call(s) of GEPA round {round_no} were refused with HTTP {statuses.pop()}: "
+                                f"{sent[-1]['error']} | This is the reflector's configuration, not a passing failure: check reflector_model and "
+                                f"reflector_url, and keep reflection_reply_tokens within the server's context")
+
 def _round_inputs(population, train, anchors, cfg:GEPAConfig) -> tuple[list, list[Example], list[Example]]:
     "A round's seeds, training problems and anchors (default: the training problems), refused before any rollout when they cannot make a round."
     seeds = list(population)
@@ -242,24 +260,27 @@ class GEPA:
                 futs = {i: ex.submit(self.proposer.propose, plan[i][0], [r for rs in traces[i] for r in rs]) for i in todo}
             children, recs = {}, {}
             for i in todo:
-                res.reflection_calls += 1
                 recs[i] = rec = {'round': round_no, 'parent': plan[i][0].id, 'minibatch': [e.id for e in plan[i][1]]}
+                sent = 1   # a call that reached the server, whatever came back
                 try:
                     text, _ = futs[i].result()
                     check_prompt(text, plan[i][0].text, seen, cfg.prompt_rules)
-                except BudgetExceeded as e:
+                except BudgetExceeded as e:   # refused before it was sent (unless the server broke its reply cap): not a call
+                    sent = int(getattr(e, 'sent', False))
                     stop = f'reflection budget ({e})'; rec['outcome'] = 'budget'; continue
                 except PromptRefused as e:   # not a usable prompt: counted by reason, never evaluated
                     res.refused[e.reason] = res.refused.get(e.reason, 0) + 1; log.info('GEPA: proposal %d refused: %s', i, e)
                     rec.update(outcome='refused', reason=e.reason, error=str(e)[:300]); continue
                 except ReflectionError as e:
                     res.reflection_errors += 1; log.warning('GEPA: proposal %d dropped: %s', i, e)
-                    rec.update(outcome='error', error=str(e)[:300]); continue
+                    rec.update(outcome='error', error=str(e)[:300], status=_client_error(e)); continue
+                finally: res.reflection_calls += sent
                 child = Candidate(text, parents=[plan[i][0].id], meta={'op': self.proposer.name, 'round': round_no})
                 rec['child'] = child.id
                 if child.id in cands or child.id in rejected or child.id in {c.id for c in children.values()}:
                     rec['outcome'] = 'duplicate'; continue
                 children[i] = child
+            _check_reflector(res.history + [recs[i] for i in sorted(recs)], round_no)
             kids = sorted(children)
             stale = 0 if kids else stale + 1
             if stale >= cfg.patience and not stop:   # the proposer keeps repeating itself (or failing): more calls will not help

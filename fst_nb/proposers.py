@@ -4,11 +4,11 @@
 
 # %% ../nbs/07b_proposers.ipynb #5b1ede08
 from __future__ import annotations
-import re, logging, unicodedata
+import re, logging, threading, unicodedata
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 from .core import Candidate, Rollout
-from .reflection_lm import ReflectionLM, PromptRefused, Usage, extract_prompt
+from .reflection_lm import ReflectionLM, BudgetExceeded, PromptRefused, Usage, extract_prompt
 
 log = logging.getLogger('fst_nb')
 
@@ -78,9 +78,18 @@ class ReflectiveProposer:
                  system:str=REFLECTION_SYSTEM): # the reflection instructions
         if not hasattr(lm, 'complete'): raise TypeError(f'lm must have complete(system, user) -> (text, Usage), got {type(lm).__name__}')
         self.lm, self.max_prompt_chars, self.max_trace_chars, self.system = lm, max_prompt_chars, max_trace_chars, system
+        self.fault, self._lock = '', threading.Lock()   # set when the server broke the reply cap: no more calls
 
     def propose(self, parent:Candidate, rollouts:Sequence[Rollout]) -> tuple[str, Usage]:
+        if self.fault: raise BudgetExceeded(self.fault)
         text, usage = self.lm.complete(self.system, reflection_prompt(parent, rollouts, self.max_trace_chars))
+        cap = getattr(self.lm, 'max_tokens', None)
+        if cap is not None and usage.output_tokens > cap:   # billed past what the call reserved: the budget caps cannot hold against this server
+            with self._lock: self.fault = self.fault or (
+                f'the reflection server billed {usage.output_tokens} output tokens for a reply capped at {cap}, more than the call reserved, so '
+                f'the spending caps cannot hold: reflection is off for the rest of the run (training goes on); check the server, or use another')
+            e = BudgetExceeded(self.fault); e.sent = True   # this call was sent (and billed); GEPA ends the round, the runner says why once
+            raise e
         return extract_prompt(text, self.max_prompt_chars), usage
 
     def merge(self, a:Candidate, b:Candidate, ancestor:Candidate) -> str|None: return merge_lines(a.text, b.text, ancestor.text)
