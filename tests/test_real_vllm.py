@@ -127,8 +127,14 @@ def _gepa_round(url, lm):
 def _check_round(res, outcomes, lm):
     from fst_nb.gepa import check_prompt
     s = res.summary()
+    errors = {}
+    for h in res.history:
+        if h.get('outcome') == 'error':
+            kind = 'truncated' if 'hit max_tokens' in h['error'] else h['error'][:80]
+            errors[kind] = errors.get(kind, 0) + 1
     print(f"\n{type(lm).__name__}: {s['reflection_calls']} calls, refused by reason {s['refused_by_reason']}, "
-          f"errors {s['reflection_errors']}, outcomes {outcomes}, usage {lm.usage}")
+          f"errors {errors}, outcomes {outcomes}, usage {lm.usage}")
+    assert lm.usage.cost == 0
     assert s['reflection_calls'] >= 1 and lm.usage.calls >= 1
     assert sum(outcomes.values()) == s['reflection_calls']                              # every reply is accounted for
     assert outcomes.get('refused', 0) == s['refused'] and outcomes.get('error', 0) == s['reflection_errors']
@@ -142,10 +148,55 @@ def _check_round(res, outcomes, lm):
 def test_smollm2_reflector_through_the_anthropic_client(smollm2_server, monkeypatch):
     from fst_nb.reflection_lm import AnthropicLM
     monkeypatch.setenv('ANTHROPIC_BASE_URL', smollm2_server.url)                      # the server's /v1/messages
-    lm = AnthropicLM(model='smollm2', api_key='not-needed-locally', max_tokens=384, max_retries=1, backoff=0.1, timeout=300)
+    lm = AnthropicLM(model='smollm2', api_key='not-needed-locally', max_tokens=384, max_retries=1, backoff=0.1, timeout=300, price_per_mtok=(0, 0))
     _check_round(*_gepa_round(smollm2_server.url, lm), lm)
 
 def test_smollm2_reflector_through_the_openai_client(smollm2_server):
     from fst_nb.reflection_lm import OpenAICompatLM
     lm = OpenAICompatLM('smollm2', base_url=smollm2_server.url + '/v1', max_tokens=384, max_retries=1, backoff=0.1, timeout=300)
     _check_round(*_gepa_round(smollm2_server.url, lm), lm)
+
+# ---- the loopback fake (91_testing) against the real server: the same requests, the same answers ----
+def _call(url, method='GET', body=None):
+    req = urllib.request.Request(url, json.dumps(body).encode() if body is not None else None, {'content-type': 'application/json'}, method=method)
+    try:
+        with urllib.request.urlopen(req) as r: return r.status, r.read().decode()
+    except urllib.error.HTTPError as e: return e.code, e.read().decode()
+
+def _answers(url, model, adapter_dir):
+    "What a server says to the requests VLLMServerGenerator and serve_check send, reduced to what the client reads."
+    out = {}
+    code, text = _call(url + '/v1/models'); card = json.loads(text)['data'][0]
+    out['models'] = (code, card['id'], card['parent'], sorted({'id', 'root', 'parent'} & set(card)))
+    out['load'] = _call(url + '/v1/load_lora_adapter', 'POST', {'lora_name': 'cmp-a', 'lora_path': str(adapter_dir)})
+    code, text = _call(url + '/v1/load_lora_adapter', 'POST', {'lora_name': 'cmp-a', 'lora_path': str(adapter_dir)})
+    out['load_again'] = (code, json.loads(text)['error']['message'])
+    code, text = _call(url + '/v1/load_lora_adapter', 'POST', {'lora_name': 'cmp-b', 'lora_path': str(adapter_dir) + '-missing'})
+    out['load_missing'] = (code, json.loads(text)['error']['message'].split(':')[0])
+    code, text = _call(url + '/v1/models'); out['adapter_card'] = [(c['id'], c['parent']) for c in json.loads(text)['data'] if c.get('parent')]
+    body = {'model': 'cmp-a', 'prompt': [1, 9690, 198, 2683, 314], 'n': 2, 'seed': 3, 'max_tokens': 3, 'logprobs': 0,
+            'return_tokens_as_token_ids': True, 'return_token_ids': True, 'temperature': 1.0, 'top_p': 1.0, 'top_k': 0, 'min_tokens': 0}
+    code, text = _call(url + '/v1/completions', 'POST', body); ch = json.loads(text)['choices']
+    out['completion'] = (code, len(ch), sorted({'index', 'logprobs', 'finish_reason', 'token_ids'} & set(ch[0])),
+                         sorted(set(ch[0]['logprobs'])), all(t.startswith('token_id:') for c in ch for t in c['logprobs']['tokens']),
+                         all(c['token_ids'] == [int(t[9:]) for t in c['logprobs']['tokens']] for c in ch))
+    code, text = _call(url + '/v1/completions', 'POST', {**body, 'model': 'nobody'})
+    out['unknown_model'] = (code, json.loads(text)['error']['message'])
+    out['unload'] = _call(url + '/v1/unload_lora_adapter', 'POST', {'lora_name': 'cmp-a'})
+    code, text = _call(url + '/v1/unload_lora_adapter', 'POST', {'lora_name': 'cmp-a'})
+    out['unload_unknown'] = (code, json.loads(text)['error']['message'])
+    code, text = _call(url + '/server_info?config_format=json'); cfg = json.loads(text)['vllm_config']
+    out['server_info'] = (code, cfg['model_config']['logprobs_mode'], cfg['lora_config']['max_lora_rank'], cfg['model_config']['served_model_name'])
+    code, text = _call(url + '/v1/no_such_route'); out['no_route'] = (code, json.loads(text))
+    return out
+
+def test_fake_vllm_answers_as_the_real_server(smollm2_server, policy, tmp_path):
+    from fst_nb.testing import FakeVLLM
+    from fst_nb.vllm_server import write_adapter
+    folder = write_adapter(policy.model, tmp_path/'adapter')
+    real = _answers(smollm2_server.url, 'smollm2', folder)
+    fake_srv = FakeVLLM(model='smollm2', root=str(smollm2_server.cmd[smollm2_server.cmd.index('--model') + 1]))
+    try: fake = _answers(fake_srv.url, 'smollm2', folder)
+    finally: fake_srv.close()
+    differ = {k: (real[k], fake[k]) for k in real if real[k] != fake[k]}
+    assert not differ, '\n'.join(f'{k}: real {r!r}\n{" "*len(k)}  fake {f!r}' for k, (r, f) in differ.items())
