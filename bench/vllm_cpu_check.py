@@ -27,7 +27,7 @@ from fst_nb.models import load_policy, LoraSpec, base_policy, smollm2_dir
 from fst_nb.tasks import sums_task
 from fst_nb.vllm_server import VLLMServerGenerator, serve_check
 from fst_nb.vllm_cpu import (vllm_cpu_venv, start_vllm_cpu_server, logprob_gap, greedy_match, publish_round_trip, rollouts_per_s,
-                             fst_run_check, vllm_cpu_version)
+                             fst_run_check, small_sums, vllm_cpu_version)
 
 def randomise_lora(model, seed, std=0.02):
     g = torch.Generator().manual_seed(seed)
@@ -98,7 +98,7 @@ def main(argv=None):
         res['greedy'] = [{k: m[k] for k in ('match', 'agree', 'of', 'first_difference')} for m in matches]
         res['publish_round_trip_ms'] = {'median': round(1000*statistics.median(trips)), 'max': round(1000*max(trips))}
         print('greedy', res['greedy'], 'publish', res['publish_round_trip_ms'], flush=True)
-        res['fst_run'] = fst_run_check(srv.url, Path(tempfile.mkdtemp())/'run')
+        res['fst_run'] = fst_run_check(srv.url, Path(tempfile.mkdtemp())/'run', tasks=small_sums())
         print('fst run', res['fst_run'], flush=True)
         # the same rollouts, side by side: the server (warm) and HFGenerator in this process (adapter on, same sampling)
         randomise_lora(policy.model, 0)

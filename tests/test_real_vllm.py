@@ -14,7 +14,7 @@ from fst_nb.generate import SamplingConfig, HFGenerator
 from fst_nb.models import load_policy, LoraSpec, base_policy
 from fst_nb.tasks import sums_task
 from fst_nb.vllm_server import VLLMServerGenerator, serve_check
-from fst_nb.vllm_cpu import logprob_gap, greedy_match, publish_round_trip, fst_run_check
+from fst_nb.vllm_cpu import logprob_gap, greedy_match, publish_round_trip, fst_run_check, small_sums
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +90,7 @@ def test_greedy_equals_hf_at_each_adapter_version(smollm2_server, policy, pairs)
     assert not greedy_match(gen, policy, pairs)['match']
 
 def test_short_fst_run_through_the_server(smollm2_server, tmp_path):
-    res = fst_run_check(smollm2_server.url, tmp_path/'run')
+    res = fst_run_check(smollm2_server.url, tmp_path/'run', tasks=small_sums())
     print('\nFST run through the server:', res)
     assert res['ok'], res
 
@@ -173,7 +173,7 @@ def _answers(url, model, adapter_dir):
     out['load_again'] = (code, json.loads(text)['error']['message'])
     code, text = _call(url + '/v1/load_lora_adapter', 'POST', {'lora_name': 'cmp-b', 'lora_path': str(adapter_dir) + '-missing'})
     out['load_missing'] = (code, json.loads(text)['error']['message'].split(':')[0])
-    code, text = _call(url + '/v1/models'); out['adapter_card'] = [(c['id'], c['parent']) for c in json.loads(text)['data'] if c.get('parent')]
+    code, text = _call(url + '/v1/models'); out['adapter_card'] = [(c['id'], c['parent']) for c in json.loads(text)['data'] if c['id'].startswith('cmp-')]
     body = {'model': 'cmp-a', 'prompt': [1, 9690, 198, 2683, 314], 'n': 2, 'seed': 3, 'max_tokens': 3, 'logprobs': 0,
             'return_tokens_as_token_ids': True, 'return_token_ids': True, 'temperature': 1.0, 'top_p': 1.0, 'top_k': 0, 'min_tokens': 0}
     code, text = _call(url + '/v1/completions', 'POST', body); ch = json.loads(text)['choices']
