@@ -310,56 +310,46 @@ def sec_fst(tiny):
             'sampler_kl_max': max((s.get('sampler_kl') or 0.0) for s in steps), 'plan_peak_mib': round(run.plan['peak']/2**20, 1)}
 
 def sec_vllm_server(tiny):
-    "Rollouts from a real `vllm serve` with runtime LoRA: serve_check, sampling, the sampler/trainer log-prob gap, publish + load round trips."
+    "Rollouts from a real `vllm serve` with runtime LoRA: serve_check, sampling, the sampler/trainer log-prob gap, greedy agreement, publish + load round trips."
     torch = _torch()
-    import importlib.util, socket, subprocess, urllib.request
+    import importlib.util
     if importlib.util.find_spec('vllm') is None: raise Skip('vLLM is not installed; carry its wheels (../shared/tools/gpu-carry.sh)')
     if tiny or not torch.cuda.is_available(): raise Skip('vllm serve needs a CUDA GPU')
-    from fst_nb.models import load_policy, LoraSpec
+    from fst_nb.models import load_policy, LoraSpec, base_policy
     from fst_nb.generate import SamplingConfig
-    from fst_nb.vllm_server import VLLMServerGenerator
-    from fst_nb.tasks import toy_task
+    from fst_nb.vllm_server import VLLMServerGenerator, serve_check
+    from fst_nb.vllm_cpu import ServerProcess, vllm_server_command, free_port, logprob_gap, greedy_match, publish_round_trip, rollouts_per_s
     from fst_nb.core import Candidate, Example
+    # the server the CPU build runs in the suite (fst_nb.vllm_cpu), here with CUDA and bfloat16 (tests/test_real_vllm.py bounds the same checks)
     shape = 'qwen3-0.6b'
     folder = Path(tempfile.mkdtemp())/shape
     _qwen3(shape, 'cpu', torch.bfloat16).save_pretrained(folder)
     _tokenizer_for_vocab(SHAPES[shape]['vocab_size']).save_pretrained(folder)
-    with socket.socket() as s_: s_.bind(('127.0.0.1', 0)); port = s_.getsockname()[1]
-    cmd = [sys.executable, '-m', 'vllm.entrypoints.openai.api_server', '--model', str(folder), '--port', str(port), '--enable-lora',
-           '--max-lora-rank', '16', '--max-loras', '2', '--logprobs-mode', 'processed_logprobs', '--gpu-memory-utilization', '0.3',
-           '--max-model-len', '1024', '--dtype', 'bfloat16']
-    log_f = open(Path(tempfile.mkdtemp())/'vllm.log', 'w')
-    srv = subprocess.Popen(cmd, stdout=log_f, stderr=subprocess.STDOUT, env={**os.environ, 'VLLM_ALLOW_RUNTIME_LORA_UPDATING': 'True'})
-    url, t0 = f'http://127.0.0.1:{port}', time.perf_counter()
-    try:
-        while True:
-            if srv.poll() is not None: raise RuntimeError(f'vllm serve exited with {srv.returncode}; its log: {log_f.name}')
-            try: urllib.request.urlopen(url + '/v1/models', timeout=2); break
-            except OSError: time.sleep(2)
-            if time.perf_counter() - t0 > 240: raise RuntimeError(f'vllm serve did not answer within 240 s; its log: {log_f.name}')
-        out = {'server_start_s': round(time.perf_counter() - t0, 1)}
+    port = free_port()
+    cmd = vllm_server_command(sys.executable, folder, shape, port, dtype='bfloat16', extra=('--gpu-memory-utilization', '0.3'))
+    srv = ServerProcess(cmd, f'http://127.0.0.1:{port}', {'VLLM_ALLOW_RUNTIME_LORA_UPDATING': 'True', 'VLLM_SERVER_DEV_MODE': '1'},
+                        Path(tempfile.mkdtemp())/'vllm.log')
+    with srv.start(timeout=240):
+        out = {'server_start_s': round(srv.start_seconds, 1)}
         pol = load_policy(str(folder), lora=LoraSpec(r=16, alpha=32), dtype='bfloat16', device='cuda', backend='hf', fast_inference=False)
-        gen = VLLMServerGenerator(pol, url, sampling=SamplingConfig(max_new_tokens=64, temperature=1.0), concurrency=16)
+        out['serve_check'] = str(serve_check(srv.url, pol, model=shape)).splitlines()[0]
+        gen = VLLMServerGenerator(pol, srv.url, model=shape, sampling=SamplingConfig(max_new_tokens=64, temperature=1.0), concurrency=16)
         ex = [Example(f'q{i}', ' '.join(f't{(7*i + j) % 500}' for j in range(32)), '0') for i in range(64)]
-        t1 = time.perf_counter(); rs = gen.generate([(e, Candidate('')) for e in ex], n=4, seed=0); dt = time.perf_counter() - t1
-        out.update(sequences=len(rs), tokens_per_s=round(sum(len(r.completion_ids) for r in rs)/dt, 1))
+        pairs = [(e, Candidate('')) for e in ex]
+        t1 = time.perf_counter(); rs = gen.generate(pairs, n=4, seed=0); dt = time.perf_counter() - t1
+        out.update(sequences=len(rs), tokens_per_s=round(sum(len(r.completion_ids) for r in rs)/dt, 1),
+                   rollouts_per_s_warm=round(rollouts_per_s(gen, pairs, 4, seed=1), 1))
+        with base_policy(pol.model): out['gap_base'] = logprob_gap(pol, gen.generate(pairs[:16], n=2, seed=2))   # bf16 both sides
         for r in rs: r.reward = float(len(r.completion_ids) % 2)
         from fst_nb.learner import Learner, LearnerConfig
         L = Learner(pol, LearnerConfig(lr=1e-5))
-        m = L.step(rs)
-        out['sampler_kl_base'] = m.get('sampler_kl')          # vLLM's log-probs vs the trainer's, base weights (bf16 both)
-        times = []
-        for v in range(1, 6):
-            t2 = time.perf_counter(); gen.publish(pol.model, v); times.append(time.perf_counter() - t2)
-        out['publish_ms_median'] = round(1000*sorted(times)[len(times)//2], 1)
-        rs2 = gen.generate([(e, Candidate('')) for e in ex[:16]], n=4, seed=1)
-        for r in rs2: r.reward = float(len(r.completion_ids) % 2)
-        out['sampler_kl_adapter'] = L.step(rs2).get('sampler_kl')   # with the published adapter
+        out['sampler_kl_step'] = L.step(rs).get('sampler_kl')
+        out['publish_ms'] = [round(1000*publish_round_trip(gen, pol.model, v)) for v in range(1, 6)]
+        out['gap_adapter'] = logprob_gap(pol, gen.generate(pairs[:16], n=2, seed=3))   # with the published adapter
+        greedy = VLLMServerGenerator(pol, srv.url, model=shape, sampling=SamplingConfig(max_new_tokens=32, temperature=0), name='greedy')
+        g = greedy_match(greedy, pol, pairs[:8])
+        out['greedy'] = {k: g[k] for k in ('match', 'agree', 'of', 'first_difference')}   # bf16 kernels may flip an argmax: reported, not required
         return out
-    finally:
-        srv.terminate()
-        try: srv.wait(30)
-        except subprocess.TimeoutExpired: srv.kill()
 
 # ---------------------------------------------------------------- driver
 def run_section(name:str, tiny:bool, out:Path):

@@ -86,7 +86,7 @@ def extract_prompt(reply:str,               # the reflection LM's reply
     if len(text) > max_chars: raise PromptRefused('too_long', f'the proposed prompt has {len(text)} characters, more than max_chars={max_chars}')
     return text
 
-# %% ../nbs/07_reflection_lm.ipynb #ef9da5b3
+# %% ../nbs/07_reflection_lm.ipynb #882df297
 PRICES_PER_MTOK = {  # dollars per million tokens (input, output); cache reads 0.1x input, cache writes 1.25x input
     'claude-opus': (5.0, 25.0), 'claude-sonnet': (3.0, 15.0), 'claude-haiku': (1.0, 5.0)}
 
@@ -168,6 +168,7 @@ class AnthropicLM(APIReflectionLM):
                  backoff:float=2.0,             # first retry delay in seconds (doubles, with jitter; retry-after wins)
                  timeout:float=120.0,           # seconds per request
                  concurrency:int=4,             # parallel calls at most
+                 price_per_mtok:tuple[float, float]|None=None, # dollars per million (input, output) tokens; default: by Claude model name (unknown names as Sonnet); a local server: (0, 0)
                 ):
         key = api_key or os.environ.get('ANTHROPIC_API_KEY')
         if not key: raise ValueError('AnthropicLM needs an API key: set ANTHROPIC_API_KEY or pass api_key= '
@@ -175,6 +176,7 @@ class AnthropicLM(APIReflectionLM):
         import anthropic  # imported here: `import fst_nb` works without it
         self._anthropic = anthropic
         self.client = anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=timeout)  # we retry ourselves
+        self.price_per_mtok = tuple(price_per_mtok) if price_per_mtok is not None else _price(model)
         self._init_guards(model, max_tokens, budget, max_retries, backoff, concurrency)
 
     def _classify(self, e):
@@ -184,11 +186,11 @@ class AnthropicLM(APIReflectionLM):
             return f'HTTP {e.status_code}', e.status_code in _RETRY_STATUS, e.response.headers.get('retry-after')
         return None
 
-    def _prices(self): return _price(self.model)
+    def _prices(self): return self.price_per_mtok
 
     def _usage(self, msg) -> tuple[Usage, bool]:
         u = msg.usage
-        inp, out = _price(self.model)
+        inp, out = self.price_per_mtok
         cr, cw = getattr(u, 'cache_read_input_tokens', 0) or 0, getattr(u, 'cache_creation_input_tokens', 0) or 0
         return Usage(u.input_tokens, u.output_tokens, cr, cw,
                      (u.input_tokens*inp + u.output_tokens*out + cr*0.1*inp + cw*1.25*inp)/1e6, 1), msg.stop_reason == 'max_tokens'
