@@ -117,6 +117,7 @@ class FSTConfig:
     reflector: str = 'offline'        # 'offline' (rule-based stand-in), 'anthropic', 'openai' (compatible server), 'local' (HF model)
     reflector_model: str = ''         # model name (default: claude-sonnet-4-6 / smollm2)
     reflector_url: str = ''           # 'openai': the server's API root, e.g. http://localhost:8000/v1
+    reflector_price: list = field(default_factory=list) # the reflector's dollars per million [input, output] tokens, e.g. [0, 0] for a model you serve; empty: Claude's list prices by model name ('anthropic'), 0 ('openai')
     reflection_max_dollars: float = 5.0 # hard cap on reflection spend for the whole run (kept across resumes)
     reflection_max_calls: int = 0     # hard cap on reflection calls for the whole run; 0: no cap
     reflection_max_tokens: int = 0    # hard cap on reflection tokens (input + output) for the whole run; 0: no cap
@@ -184,6 +185,9 @@ class FSTConfig:
             if getattr(self, f) < 0: bad(f, f'must be >= 0 (0: {"no retries" if f == "reflection_retries" else "no cap"}), got {getattr(self, f)}')
         if self.reflection_timeout <= 0: bad('reflection_timeout', f'must be > 0 seconds, got {self.reflection_timeout}')
         if self.temperature <= 0: bad('temperature', f'must be > 0 for RL (importance ratios need a sampling distribution), got {self.temperature}')
+        if self.reflector_price and not (isinstance(self.reflector_price, list) and len(self.reflector_price) == 2 and
+                                         all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x < math.inf for x in self.reflector_price)):
+            bad('reflector_price', f'must be [input, output] dollars per million tokens, two numbers >= 0 (e.g. [3, 15]), got {self.reflector_price!r}')
         if not isinstance(self.seed_prompts, list) or not all(isinstance(p, str) for p in self.seed_prompts):
             bad('seed_prompts', f'must be a list of prompt strings, got {self.seed_prompts!r}')
         LossConfig(loss_type=self.loss_type, tau=self.tau, beta=self.kl_beta)  # its own checks name the field
@@ -257,7 +261,7 @@ class FSTConfig:
         return {k: v for k, v in self.to_dict().items() if k not in RESUMABLE}
 
 RESUMABLE = ('cycles', 'out_dir', 'generator_url', 'reflection_max_dollars', 'reflection_max_calls', 'reflection_max_tokens', 'reflection_timeout', 'reflection_retries',
-             'reflection_reply_tokens')
+             'reflection_reply_tokens', 'reflector_price')
 
 # %% ../nbs/09a_config.ipynb #f3590bd0
 def config_diff(saved:dict,        # the config a checkpoint recorded (its `config.json` or `state.json`'s `config`)

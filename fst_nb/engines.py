@@ -28,7 +28,8 @@ __all__ = ['log', 'make_proposer', 'proposals_per_round', 'make_generator', 'mem
 def make_proposer(cfg:FSTConfig, warn:bool=True):
     "The GEPA proposer the config names (the offline stand-in, or reflection through an LLM under the config's caps, reply length, timeout and retries); refuses caps that cannot pay for one call, warns when a round can afford fewer than 3 proposals."
     budget = Budget(max_calls=cfg.reflection_max_calls or None, max_tokens=cfg.reflection_max_tokens or None, max_dollars=cfg.reflection_max_dollars)
-    api = dict(budget=budget, timeout=cfg.reflection_timeout, max_retries=cfg.reflection_retries, max_tokens=cfg.reflection_reply_tokens)
+    api = dict(budget=budget, timeout=cfg.reflection_timeout, max_retries=cfg.reflection_retries, max_tokens=cfg.reflection_reply_tokens,
+               **({'price_per_mtok': tuple(cfg.reflector_price)} if cfg.reflector_price else {}))   # a served model: its own price, often 0
     if cfg.reflector == 'offline': proposer = OfflineMutator()
     elif cfg.reflector == 'anthropic':
         from fst_nb.reflection_lm import AnthropicLM

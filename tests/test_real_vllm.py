@@ -200,3 +200,30 @@ def test_fake_vllm_answers_as_the_real_server(smollm2_server, policy, tmp_path):
     finally: fake_srv.close()
     differ = {k: (real[k], fake[k]) for k in real if real[k] != fake[k]}
     assert not differ, '\n'.join(f'{k}: real {r!r}\n{" "*len(k)}  fake {f!r}' for k, (r, f) in differ.items())
+
+def test_exported_bundle_serves(smollm2_server, tmp_path):
+    "A bundle from `fst export` serves on vLLM the way its card says: the adapter folder loads by path, and greedy answers with the bundle's prompt equal the bundle loaded with PEFT."
+    from fst_nb.fst import FSTConfig, FSTRun
+    from fst_nb.export import export_run, load_bundle
+    from fst_nb.generate import build_messages, render_prompt
+    from fst_nb.core import Example
+    run = FSTRun(FSTConfig(model='smollm2', task='sums', mode='rl', train_examples=16, eval_examples=2, eval_samples=1, anchor_problems=4,
+                           problems_per_step=4, cycles=1, out_dir=str(tmp_path/'run')), progress=False)
+    run.run(cycles=0)                                     # the first evaluation only: the log a bundle copies
+    randomise_lora(run.policy.model, seed=7); run.save()  # a trained-looking adapter, checkpointed as a run does
+    bundle = export_run(tmp_path/'run', tmp_path/'bundle', evaluate=False)
+    assert json.loads((bundle/'adapter'/'adapter_config.json').read_text())['base_model_name_or_path'] == 'HuggingFaceTB/SmolLM2-135M-Instruct'
+    assert 'vllm serve HuggingFaceTB/SmolLM2-135M-Instruct --enable-lora --max-lora-rank 8 --lora-modules fst=adapter' in (bundle/'README.md').read_text()
+    code, text = _call(smollm2_server.url + '/v1/load_lora_adapter', 'POST', {'lora_name': 'bundle-fst', 'lora_path': str((bundle/'adapter').resolve())})
+    assert code == 200, text
+    policy = load_bundle(bundle)
+    problems = [e.problem for e in sums_task(4, seed=11).examples]
+    ours = policy.generate(problems, max_new_tokens=12)
+    served = []
+    for p in problems:
+        ids = render_prompt(policy.policy.tokenizer, build_messages(Example('q', p, ''), policy.prompt))
+        code, text = _call(smollm2_server.url + '/v1/completions', 'POST', {'model': 'bundle-fst', 'prompt': ids, 'max_tokens': 12, 'temperature': 0})
+        assert code == 200, text
+        served.append(json.loads(text)['choices'][0]['text'])
+    _call(smollm2_server.url + '/v1/unload_lora_adapter', 'POST', {'lora_name': 'bundle-fst'})
+    assert [s.strip() for s in served] == [o.strip() for o in ours], (served, ours)
