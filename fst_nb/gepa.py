@@ -165,6 +165,13 @@ def _check_reflector(history:list[dict], round_no:int):
                                 f"{sent[-1]['error']} | This is the reflector's configuration, not a passing failure: check reflector_model and "
                                 f"reflector_url, and keep reflection_reply_tokens within the server's context")
 
+def _minibatches(train:list[Example], k:int, rng:random.Random):
+    "Minibatches of `k` problems without end, from passes over `train` each shuffled by `rng` when it is needed (a pass's tail opens the next)."
+    order = []
+    while True:
+        if len(order) < k: fresh = list(train); rng.shuffle(fresh); order += fresh
+        yield order[:k]; order = order[k:]
+
 def _round_inputs(population, train, anchors, cfg:GEPAConfig) -> tuple[list, list[Example], list[Example]]:
     "A round's seeds, training problems and anchors (default: the training problems), refused before any rollout when they cannot make a round."
     seeds = list(population)
@@ -225,15 +232,10 @@ class GEPA:
         self._score(list(cands), anchors, scores)
         for c in cands: c.meta.setdefault('found_at', spent())
         res = GEPAResult(cands, cands, {}, [])
-        rejected, order, merges, stale = set(), [], 0, 0
+        rejected, merges, stale = set(), 0, 0
         u0 = getattr(self.proposer, 'usage', Usage())   # usage objects are replaced, never mutated: this is a snapshot
         seen = VerbatimIndex([t for e in {e.id: e for e in train + anchors}.values() for t in (e.problem, str(e.answer))], cfg.prompt_rules.copy_span)
-        def batch():
-            nonlocal order
-            if len(order) < cfg.minibatch_size:
-                fresh = train[:]; rng.shuffle(fresh); order += fresh
-            mb, order = order[:cfg.minibatch_size], order[cfg.minibatch_size:]
-            return mb
+        minibatches = _minibatches(train, cfg.minibatch_size, rng)
         stop = ''
         while not stop:
             front = pareto_front({c: scores[c] for c in cands.ids}, [e.id for e in anchors])
@@ -242,7 +244,7 @@ class GEPA:
             for _ in range(cfg.proposals):
                 if cfg.max_reflection_calls is not None and res.reflection_calls + len(plan) >= cfg.max_reflection_calls: break
                 parent = cands[rng.choices(ids, weights=[front[i] for i in ids])[0]]
-                mb = batch()
+                mb = next(minibatches)
                 cost = self.bank.missing([(e, parent) for e in mb] + [(e, p) for p, m in plan for e in m])
                 if spent() + cost + (len(plan) + 1)*len(mb)*cfg.samples + len(anchors)*cfg.samples > cfg.max_metric_calls: break
                 plan.append((parent, mb))
