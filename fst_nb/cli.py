@@ -143,7 +143,8 @@ def _runs_in(folder) -> list[Path]:
     f = Path(folder)
     if not f.is_dir() or (f/'config.json').exists(): return []
     runs = [d for d in f.iterdir() if (d/'config.json').is_file() and ((d/'LATEST').exists() or (d/'metrics.jsonl').exists())]
-    return sorted(runs, key=lambda d: (('fst', 'rl', 'gepa') + (d.name,)).index(d.name))
+    demo = ('fst', 'rl', 'gepa')
+    return sorted(runs, key=lambda d: (demo.index(d.name) if d.name in demo else len(demo), d.name))
 
 def _resume_all(args, runs:list[Path]) -> int:
     "Finish (or extend, with --cycles) each run in the folder; a demo folder gets its report and figures again."
