@@ -35,7 +35,8 @@ setuptools.setup(
     package_data={'fst_nb': ['assets/toy_base/*']},   # the shipped toy base model (tools/build_toy_base.py)
     python_requires='>=' + s['min_python'],
     install_requires=reqs('requirements'),
-    extras_require={'gpu': reqs('gpu_requirements'), 'unsloth': reqs('unsloth_requirements'), 'dev': reqs('dev_requirements')},
+    extras_require={'gpu': reqs('gpu_requirements'), 'unsloth': reqs('unsloth_requirements'), 'tasks': reqs('tasks_requirements'),
+                    'trackers': reqs('trackers_requirements'), 'dev': reqs('dev_requirements')},
     entry_points={
         'console_scripts': s['console_scripts'].split(),
         'nbdev': [f"{s['lib_path']}={s['lib_path']}._modidx:d"],

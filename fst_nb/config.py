@@ -9,11 +9,13 @@ from dataclasses import dataclass, field, asdict, fields, MISSING
 from pathlib import Path
 from .tasks import TOY_SETTINGS, SUMS_SETTINGS
 from .losses import LossConfig
+from .task_libraries import library_of, check_library_task, FEEDBACK
 
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'MODES', 'REFLECTORS', 'RESUMABLE', 'FSTConfig', 'config_diff', 'config_fields', 'config_yaml']
+__all__ = ['log', 'MODES', 'REFLECTORS', 'TRACKERS', 'RESUMABLE', 'report_to_list', 'FSTConfig', 'config_diff', 'config_fields',
+           'config_yaml']
 
 # %% ../nbs/09a_config.ipynb #1addaf5f
 MODES = ('fst', 'rl', 'gepa')
@@ -41,7 +43,28 @@ def _check_where(cfg):
                 f'{cfg.minibatch_size}, then the child on {cfg.anchor_problems} anchors, x {cfg.rollouts_per_prompt} samples = {need}): '
                 f'raise it (the paper uses 960), or lower minibatch_size / anchor_problems')
 
-def _is_task_function(task:str) -> bool: return ':' in task and not task.startswith('python:') and not Path(task).exists() and '://' not in task
+def _is_task_function(task:str) -> bool:
+    "Does `task` name a function of the user's ('module:function'), not a library task, a file or a URL?"
+    return ':' in task and not task.startswith('python:') and library_of(task) is None and not Path(task).exists() and '://' not in task
+
+TRACKERS = ('trackio', 'wandb', 'tensorboard')   # what report_to names, as TRL's does
+
+def report_to_list(value) -> list[str]:
+    "`report_to` as TRL takes it ('none', 'all', a name, names separated by commas, or a list) as the list of trackers it names."
+    if isinstance(value, str): value = value.split(',')
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"FSTConfig.report_to: expected 'none', 'all' or a list of {', '.join(TRACKERS)}, got {value!r}")
+    names = [v.strip() for v in value if v.strip()]
+    if names in (['none'], []): return []
+    if names == ['all']: return [t for t in TRACKERS if importlib.util.find_spec(t) is not None]
+    for n in names:
+        if n not in TRACKERS:
+            near = difflib.get_close_matches(n, TRACKERS + ('none', 'all'), n=1)
+            raise ValueError(f"FSTConfig.report_to: {n!r} is not a tracker fst-nb logs to" + (f' (did you mean {near[0]!r}?)' if near else '')
+                             + f": use 'none', 'all' or any of {', '.join(TRACKERS)}")
+        if importlib.util.find_spec(n) is None:
+            raise ValueError(f'FSTConfig.report_to: {n} is not installed: pip install "fst-nb[trackers]" (or pip install {n})')
+    return list(dict.fromkeys(names))
 
 @contextlib.contextmanager
 def _cwd_on_path():
@@ -84,6 +107,8 @@ class FSTConfig:
     eval_examples: int = 64           # held-out problems
     task_seed: int = 0                # toy: which hidden table; math: which synthetic problems
     seed_prompts: list = field(default_factory=list) # the initial population (default: the task's seed prompt)
+    task_args: dict = field(default_factory=dict) # library tasks ('reasoning-gym:NAME', 'verifiers:ENV'): settings passed to the dataset or environment
+    feedback: str = 'verdict'         # library tasks: what GEPA reads, 'verdict' (right or wrong; a rubric's scores) or 'answer' (also the expected answer)
     # model
     model: str = 'toy-base'           # built-in name, folder or hub name (see load_policy)
     backend: str = 'auto'             # 'auto' (Unsloth on a GPU when it is installed), 'hf' (plain transformers + PEFT) or 'unsloth'
@@ -135,6 +160,9 @@ class FSTConfig:
     memory_check: bool = True         # on a GPU, refuse to start when the estimated peak memory exceeds the card's
     seed: int = 0                     # seeds data order, adapter init, sampling and GEPA
     out_dir: str = 'runs/fst'         # run folder: metrics.jsonl, checkpoints, figures (on Colab: a Drive folder)
+    report_to: list = field(default_factory=list) # experiment trackers, as TRL's report_to: 'none' (the default), 'all' (each one installed), or a list of 'trackio', 'wandb', 'tensorboard'
+    project: str = 'fst-nb'           # the tracker's project (trackio, wandb)
+    run_name: str = ''                # the run's name in the tracker; empty: the out_dir's folder name
     task_schedule: list = field(default_factory=list) # continual learning: stages 'TASK' or 'TASK#SEED' (SEED: that stage's task_seed), e.g. ['toy-verdict#0', 'toy-verdict#1']; empty: `task` throughout
     stage_cycles: int = 0             # cycles per stage of task_schedule (the last stage runs on to the end)
     init_from: str = ''               # a run folder whose latest LoRA adapter starts this run (a plasticity study); the KL reference stays the base model
@@ -204,6 +232,10 @@ class FSTConfig:
             if self.stage_cycles < 1: bad('stage_cycles', f'must be >= 1 with a task_schedule (cycles per stage), got {self.stage_cycles}')
             if self.cycles < len(self.task_schedule)*self.stage_cycles:
                 log.warning('FSTConfig: %d cycles reach only %d of the %d stages of task_schedule', self.cycles, -(-self.cycles//self.stage_cycles), len(self.task_schedule))
+        if not isinstance(self.task_args, dict): bad('task_args', f'must be a mapping of setting: value (e.g. task_args: {{min_animals: 2}}), got {self.task_args!r}')
+        if self.feedback not in FEEDBACK: bad('feedback', f"must be 'verdict' or 'answer', got {self.feedback!r}")
+        for t, _ in self.stages(): check_library_task(t, self.task_args, self.feedback)   # the library installed, the dataset known
+        self.report_to = report_to_list(self.report_to)
         if self.generator_url and not self.generator_url.startswith(('http://', 'https://')):
             bad('generator_url', f'must be the vLLM server\'s URL, e.g. http://localhost:8000, got {self.generator_url!r}')
         _check_where(self)
@@ -261,7 +293,7 @@ class FSTConfig:
         return {k: v for k, v in self.to_dict().items() if k not in RESUMABLE}
 
 RESUMABLE = ('cycles', 'out_dir', 'generator_url', 'reflection_max_dollars', 'reflection_max_calls', 'reflection_max_tokens', 'reflection_timeout', 'reflection_retries',
-             'reflection_reply_tokens', 'reflector_price')
+             'reflection_reply_tokens', 'reflector_price', 'report_to', 'project', 'run_name')
 
 # %% ../nbs/09a_config.ipynb #f3590bd0
 def config_diff(saved:dict,        # the config a checkpoint recorded (its `config.json` or `state.json`'s `config`)

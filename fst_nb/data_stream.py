@@ -9,6 +9,7 @@ from dataclasses import replace
 from .core import Example
 from .tasks import Task, TOY_SETTINGS, SUMS_SETTINGS, toy_task, sums_task, math_task, make_word_problems, load_math_examples
 from .config import FSTConfig, _is_task_function, _cwd_on_path
+from .task_libraries import library_of, library_tasks
 
 # %% auto #0
 __all__ = ['BUILTIN_TASKS', 'split_tasks', 'load_tasks', 'load_task_splits', 'resolve_tasks', 'ProblemStream']
@@ -31,15 +32,18 @@ def _split(tasks, n:int, m:int) -> tuple[Task, Task]:
     raise TypeError(f'tasks must be a Task or a (train, heldout) pair of Tasks, got {type(tasks).__name__}: build them with '
                     f'fst_nb.tasks.Task, reward_funcs_task or math_task')
 
-def load_tasks(task:str,         # what a config's `task:` takes: a built-in name, a math dataset (file, folder, hub name) or 'module:function'
+def load_tasks(task:str,         # what a config's `task:` takes: a built-in name, a library task ('reasoning-gym:NAME', 'verifiers:ENV'), a math dataset (file, folder, hub name) or 'module:function'
                n:int,            # training problems
                m:int,            # held-out problems (0: none, and no held-out task)
-               task_seed:int=0,  # toy and sums: which hidden table / problems; math: which synthetic problems
+               task_seed:int=0,  # toy and sums: which hidden table / problems; math: which synthetic problems; reasoning-gym: the training problems' seed
+               task_args:dict|None=None,  # library tasks: the dataset's or environment's settings
+               feedback:str='verdict',    # library tasks: 'verdict' or 'answer' (chapter `01b_task_libraries`)
               ) -> tuple[Task, Task|None]:
     "The training and held-out tasks `task` names: the one resolver behind a config's `task:`, `fst sample --task` and every other command that names a task."
     if task.startswith('python:'):
         raise ValueError(f'FSTConfig.task: this run trained on tasks given in Python (FSTRun(tasks=...), recorded as {task!r}): '
                          f"pass the same tasks again (FSTRun(..., tasks=...), evaluate_run(run_dir, tasks=...)), or name them as 'module:function' in the config")
+    if library_of(task): return library_tasks(task, n, m, task_seed, task_args, feedback)
     if _is_task_function(task):
         mod, fn = task.split(':', 1)
         with _cwd_on_path(): f = getattr(importlib.import_module(mod), fn, None)
@@ -57,13 +61,13 @@ def load_tasks(task:str,         # what a config's `task:` takes: a built-in nam
     else:
         try: ex = load_math_examples(task, limit=n + m)
         except FileNotFoundError as e:
-            raise FileNotFoundError(f"{e} (the built-in tasks are {', '.join(BUILTIN_TASKS)}; a task of your own is 'module:function')") from None
+            raise FileNotFoundError(f"{e} (the built-in tasks are {', '.join(BUILTIN_TASKS)}; a library's are 'reasoning-gym:NAME' and 'verifiers:ENV'; a task of your own is 'module:function')") from None
         if len(ex) < n + m: raise ValueError(f'FSTConfig.task: {task} has {len(ex)} examples, fewer than train_examples + eval_examples = {n + m}')
     return math_task(ex[:n], 'math'), math_task(ex[n:n + m], 'math-heldout') if m else None
 
 def load_task_splits(cfg:FSTConfig) -> tuple[Task, Task]:
     "The training and held-out tasks the config names ('module:function': whatever that function returns, see `split_tasks`)."
-    return load_tasks(cfg.task, cfg.train_examples, cfg.eval_examples, cfg.task_seed)
+    return load_tasks(cfg.task, cfg.train_examples, cfg.eval_examples, cfg.task_seed, cfg.task_args, cfg.feedback)
 
 # %% ../nbs/09b_data_stream.ipynb #18e7125f
 def resolve_tasks(cfg:FSTConfig,
