@@ -9,8 +9,8 @@ from pathlib import Path
 from .core import Candidate, save_jsonl
 
 # %% auto #0
-__all__ = ['DEMO_SECONDS_PER_CYCLE', 'USER_ERRORS', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd', 'eval_cmd',
-           'serve_check_cmd', 'config_cmd', 'export_cmd', 'build_parser', 'main']
+__all__ = ['DEMO_SECONDS_PER_CYCLE', 'REPORT_TO_HELP', 'USER_ERRORS', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd',
+           'eval_cmd', 'serve_check_cmd', 'config_cmd', 'export_cmd', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d3530c2c
 def _short(s:str, width:int) -> str:
@@ -70,7 +70,8 @@ def demo_cmd(args) -> int:
     "`fst demo`: FST, RL-only and GEPA-only on the toy task; figures and a report."
     from fst_nb.fst import FSTRun, FSTConfig
     out, t0 = Path(args.out), time.perf_counter()
-    cfgs = {arm: FSTConfig(mode=arm, cycles=args.cycles, seed=args.seed, out_dir=str(out/arm)) for arm in ('fst', 'rl', 'gepa')}
+    cfgs = {arm: FSTConfig(mode=arm, cycles=args.cycles, seed=args.seed, out_dir=str(out/arm), report_to=args.report_to or [], run_name=f'{out.name}-{arm}')
+            for arm in ('fst', 'rl', 'gepa')}
     eta = args.cycles*sum(DEMO_SECONDS_PER_CYCLE.values())
     print(f'fst demo: FST, RL only and GEPA only on the toy cipher task, {args.cycles} cycles each, on the CPU with the toy base '
           f'model that ships with fst-nb; about {max(10, round(eta, -1)):.0f} s on two idle cores. Writes {out}/report.md and figures.', flush=True)
@@ -126,7 +127,7 @@ def _train(cfg, args, title:str, report:bool=True) -> int:
 def train_cmd(args) -> int:
     "`fst train CONFIG`: one run from a YAML/TOML config (continues it if its out_dir has a checkpoint)."
     from fst_nb.fst import FSTConfig
-    over = {k: v for k, v in (('out_dir', args.out_dir), ('cycles', args.cycles)) if v is not None}
+    over = {k: v for k, v in (('out_dir', args.out_dir), ('cycles', args.cycles), ('report_to', args.report_to)) if v is not None}
     return _train(FSTConfig.load(args.config, **over), args, f'fst train {args.config}')
 
 def resume_cmd(args) -> int:
@@ -134,7 +135,7 @@ def resume_cmd(args) -> int:
     from fst_nb.fst import latest_checkpoint
     runs = _runs_in(args.run_dir)
     if runs: return _resume_all(args, runs)
-    cfg = _config_of(args.run_dir, cycles=args.cycles)
+    cfg = _config_of(args.run_dir, cycles=args.cycles, report_to=args.report_to)
     if latest_checkpoint(args.run_dir) is None: raise FileNotFoundError(f'{args.run_dir} has no checkpoint yet (no cycle finished): start it again with `fst train`')
     return _train(cfg, args, f'fst resume {args.run_dir}')
 
@@ -149,7 +150,7 @@ def _runs_in(folder) -> list[Path]:
 def _resume_all(args, runs:list[Path]) -> int:
     "Finish (or extend, with --cycles) each run in the folder; a demo folder gets its report and figures again."
     for d in runs:
-        cfg = _config_of(d, cycles=args.cycles)
+        cfg = _config_of(d, cycles=args.cycles, report_to=args.report_to)
         done = _cycles_done(cfg) or 0
         print(f'== {d.name}: ' + (f'complete ({done} cycles)' if done >= cfg.cycles else f'from cycle {done} of {cfg.cycles}'), flush=True)
         if done < cfg.cycles: _train(cfg, args, f'fst resume {d}', report=False)
@@ -219,6 +220,8 @@ def export_cmd(args) -> int:
     return 0
 
 # %% ../nbs/90_cli.ipynb #2bf5c1df
+REPORT_TO_HELP = "experiment trackers, as TRL's --report_to: none, all, or names separated by commas (trackio, wandb, tensorboard)"
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='fst', description='Fast-Slow Training for LLMs (fst-nb). Start with `fst demo`; `fst config` prints a config to edit.')
     sub = p.add_subparsers(dest='command', required=True)
@@ -228,16 +231,19 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument('--cycles', type=int, default=12)
     d.add_argument('--seed', type=int, default=0)
     d.add_argument('--quiet', action='store_true', help='no progress bars')
+    d.add_argument('--report-to', default=None, help=REPORT_TO_HELP)
     d.set_defaults(func=demo_cmd)
     t = sub.add_parser('train', help='run FST (or a baseline) from a YAML/TOML config', description='Run the config; continue it if its out_dir holds a checkpoint.')
     t.add_argument('config', help='a .yaml/.yml/.toml file with FSTConfig fields')
     t.add_argument('--out-dir', default=None, help='override the config out_dir')
     t.add_argument('--cycles', type=int, default=None, help='override the config cycles')
     t.add_argument('--quiet', action='store_true')
+    t.add_argument('--report-to', default=None, help=REPORT_TO_HELP)
     t.set_defaults(func=train_cmd)
     r = sub.add_parser('resume', help='continue a run from its latest checkpoint', description='Continue a run (e.g. after a Colab disconnect).')
     r.add_argument('run_dir'); r.add_argument('--cycles', type=int, default=None, help='run to this many cycles in all')
     r.add_argument('--quiet', action='store_true')
+    r.add_argument('--report-to', default=None, help=REPORT_TO_HELP)
     r.set_defaults(func=resume_cmd)
     e = sub.add_parser('eval', help="evaluate a saved run: base/trained weights x seed/best prompt", description='Evaluate the latest checkpoint of a run on its held-out problems.')
     e.add_argument('run_dir')
@@ -256,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="built-in 'tiny', 'tiny-qwen2', 'toy-base', 'smollm2', a model folder, or a hub name")
     s.add_argument('--task', nargs='+', default=['toy', 'math'],
                    help="what a config's task: takes: a built-in task (toy, toy-verdict, toy-skill, toy-zero, sums, sums-big, math), "
-                        "a math dataset (file, folder or hub name), or module:function (your own)")
+                        "a library's (reasoning-gym:NAME, verifiers:ENV), a math dataset (file, folder or hub name), or module:function (your own)")
     s.add_argument('--examples', type=int, default=3, help='examples per task')
     s.add_argument('--samples', type=int, default=2, help='samples per example')
     s.add_argument('--prompt', default=None, help="system prompt (default: the task's seed prompt)")

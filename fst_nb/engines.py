@@ -21,8 +21,8 @@ from .config import FSTConfig
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'make_proposer', 'proposals_per_round', 'make_generator', 'memory_plan', 'check_memory', 'format_plan',
-           'plan_memory', 'Engines', 'build_engines']
+__all__ = ['log', 'MODEL_SHAPES', 'CARDS', 'make_proposer', 'proposals_per_round', 'make_generator', 'ModelShape', 'memory_plan',
+           'check_memory', 'format_plan', 'plan_memory', 'plan_on_cards', 'Engines', 'build_engines']
 
 # %% ../nbs/09d_engines.ipynb #8755cf63
 def make_proposer(cfg:FSTConfig, warn:bool=True):
@@ -91,22 +91,39 @@ def make_generator(policy, cfg:FSTConfig):
     return HFGenerator(policy, sampling, batch_size=cfg.batch_size)
 
 # %% ../nbs/09d_engines.ipynb #be7ea46c
-def memory_plan(policy, cfg:FSTConfig, prompt_tokens:int,
+@dataclass
+class ModelShape:
+    "What the memory plan needs to know of a model that is not loaded: the numbers in its config.json, and its parameter count."
+    layers:int; hidden:int; heads:int; kv_heads:int; head_dim:int; intermediate:int; vocab:int
+    params:float   # all parameters, embeddings included
+
+    def lora_params(self, r:int) -> int:
+        "Parameters of a rank-`r` LoRA adapter on every attention and MLP projection (`LORA_TARGETS`)."
+        H, q, kv, I = self.hidden, self.heads*self.head_dim, self.kv_heads*self.head_dim, self.intermediate
+        return self.layers*r*((H + q) + 2*(H + kv) + (q + H) + 2*(H + I) + (I + H))
+
+def _dims(policy, cfg:FSTConfig):
+    "(layers, hidden, kv heads, head dim, vocab, weight bytes, trainable parameters, activation bytes) of a loaded policy or a `ModelShape`."
+    if isinstance(policy, ModelShape):
+        s, lora = policy, policy.lora_params(cfg.lora_r)   # on a GPU in bf16 (4-bit: about half a byte a weight, embeddings and norms in 16 bit), the adapter in fp32
+        return s.layers, s.hidden, s.kv_heads, s.head_dim, s.vocab, int(s.params*(0.6 if cfg.load_in_4bit else 2)) + 4*lora, lora, 2
+    c, params = policy.model.config, list(policy.model.parameters())
+    heads = c.num_attention_heads
+    act = 2 if params[0].dtype in (torch.bfloat16, torch.float16) or cfg.dtype in ('bfloat16', 'float16') else 4
+    return (c.num_hidden_layers, c.hidden_size, getattr(c, 'num_key_value_heads', None) or heads, getattr(c, 'head_dim', None) or c.hidden_size//heads,
+            c.vocab_size, sum(p.numel()*p.element_size() for p in params), sum(p.numel() for p in params if p.requires_grad), act)
+
+def memory_plan(policy,           # the loaded policy, or a `ModelShape` (a model that is not here)
+                cfg:FSTConfig, prompt_tokens:int,
                 vllm_pool:int=0,  # bytes vLLM preallocates (gpu_memory_utilization x the card), 0 without a vLLM engine
                ) -> dict:
     "Estimated peak bytes per phase of a run: weights, optimiser, generation (KV cache + logits, or vLLM's pool), learner (activations). With `generator_url`, generation runs on the server and costs nothing here."
-    m, c = policy.model, policy.model.config
-    params = list(m.parameters())
-    weights = sum(p.numel()*p.element_size() for p in params)
-    trainable = sum(p.numel() for p in params if p.requires_grad)
-    L, H, heads = c.num_hidden_layers, c.hidden_size, c.num_attention_heads
-    kv, hd = getattr(c, 'num_key_value_heads', None) or heads, getattr(c, 'head_dim', None) or H//heads
-    act = 2 if params[0].dtype in (torch.bfloat16, torch.float16) or cfg.dtype in ('bfloat16', 'float16') else 4
+    L, H, kv, hd, vocab, weights, trainable, act = _dims(policy, cfg)
     seq = 2*prompt_tokens + cfg.max_new_tokens
     plan = {'weights': weights,
             'optimizer_and_grads': 12*trainable,                                  # fp32 grad + two AdamW moments
             'generation_kv_cache': 2*L*kv*hd*act*seq*cfg.batch_size,
-            'generation_logits': 4*c.vocab_size*cfg.max_new_tokens*cfg.batch_size, # fp32 logits of every step, for behaviour log-probs
+            'generation_logits': 4*vocab*cfg.max_new_tokens*cfg.batch_size, # fp32 logits of every step, for behaviour log-probs
             'learner_activations': 17*act*H*L*cfg.micro_batch_tokens + 2*64*2**20}
     if cfg.generator_url: plan.update(generation_kv_cache=0, generation_logits=0)   # sampled on the server
     plan['peak'] = plan['weights'] + plan['optimizer_and_grads'] + max(plan['generation_kv_cache'] + plan['generation_logits'],
@@ -147,6 +164,26 @@ def plan_memory(policy, gen, cfg:FSTConfig,
     if say is not None: say(format_plan(plan))
     if cfg.memory_check and cuda: check_memory(plan, total, torch.cuda.get_device_name(policy.device))
     return plan
+
+# %% ../nbs/09d_engines.ipynb #130ef8a6
+MODEL_SHAPES = {   # from each model's config.json and its parameter count on the hub
+    'Qwen/Qwen3-1.7B': ModelShape(layers=28, hidden=2048, heads=16, kv_heads=8, head_dim=128, intermediate=6144, vocab=151936, params=2.03e9),
+    'Qwen/Qwen3-4B': ModelShape(layers=36, hidden=2560, heads=32, kv_heads=8, head_dim=128, intermediate=9728, vocab=151936, params=4.02e9),
+    'Qwen/Qwen3-8B': ModelShape(layers=36, hidden=4096, heads=32, kv_heads=8, head_dim=128, intermediate=12288, vocab=151936, params=8.19e9),
+    'smollm2': ModelShape(layers=30, hidden=576, heads=9, kv_heads=3, head_dim=64, intermediate=1536, vocab=49152, params=134_515_008),
+}
+CARDS = (('T4 16 GB', 15.0), ('L4 24 GB', 22.0), ('A100 40 GB', 39.4), ('H100 80 GB', 79.1), ('H200 141 GB', 139.8))   # GiB a program can use
+
+def plan_on_cards(cfg:FSTConfig,
+                  prompt_tokens:int=1024,   # the longest prompt the run will render (GEPA's prompts grow: leave room)
+                 ) -> dict:
+    "The memory plan of `cfg` on the smallest card it fits (generation in a colocated vLLM pool), as {'card', 'gib', 'plan'}; 'card' is None when none fits."
+    shape = MODEL_SHAPES.get(cfg.model)
+    if shape is None: raise ValueError(f'plan_on_cards: no shape for {cfg.model!r}: add its ModelShape to MODEL_SHAPES (from its config.json)')
+    for card, gib in CARDS:
+        plan = memory_plan(shape, cfg, prompt_tokens, vllm_pool=0 if cfg.generator_url else int(cfg.gpu_memory_utilization*gib*2**30))
+        if plan['peak'] <= gib*2**30: return {'card': card, 'gib': gib, 'plan': plan}
+    return {'card': None, 'gib': None, 'plan': plan}
 
 # %% ../nbs/09d_engines.ipynb #5f38856f
 @dataclass

@@ -21,6 +21,7 @@ from .distributed import DataParallel
 from .reflection_lm import Usage
 from .gepa import GEPA, GEPAConfig, RolloutBank, ReflectorRejected
 from .proposers import ReflectiveProposer
+from .trackers import Trackers
 # the run's parts; importable from here too, where code written for earlier versions finds them
 from .config import FSTConfig, MODES, REFLECTORS, config_fields, config_diff
 from .data_stream import ProblemStream, split_tasks, load_task_splits, resolve_tasks
@@ -49,6 +50,7 @@ class RunState:
     reflection_cost:float = 0.0   # dollars
     seconds:float = 0.0           # wall time of the finished cycles
     bank_batches:int = 0          # generator batches the rollout bank made (its next batch's seed)
+    num_tokens:int = 0            # prompt + completion tokens of the rollouts the learner trained on (TRL's num_tokens)
 
     @property
     def rollouts_generated(self) -> int: return self.rl_samples - self.rl_reused + self.gepa_rollouts   # RL + GEPA, a reused rollout once
@@ -160,6 +162,7 @@ class FSTRun:
         if read_only:
             if ckpt is None: raise FileNotFoundError(f'{self.dir} has no checkpoint to evaluate (LATEST is missing): has a cycle finished yet?')
             self._load(ckpt); return
+        self.trackers = None
         if not lead: return   # a follower writes nothing; rank 0 sends it the learner's state when the run starts
         self.dir.mkdir(parents=True, exist_ok=True)
         if ckpt is not None: self._load(ckpt)
@@ -167,6 +170,9 @@ class FSTRun:
             if cfg.init_from: init_adapter(self.policy, Path(cfg.init_from), cfg.lora_r)
             self.metrics.start_afresh()
             atomic_write(self.dir/'config.json', json.dumps(cfg.to_dict(), indent=1))
+        if cfg.report_to:   # experiment trackers (09f_trackers): every record from here on, continuing the same tracker run on a resume
+            self.trackers = Trackers(cfg, self.dir, resume_step=self.state.step)
+            self.metrics.callbacks.append(self.trackers)
 
     @property
     def train(self) -> Task: return self.stream.train       # this stage's training problems
@@ -225,7 +231,15 @@ def run(self:FSTRun, cycles:int|None=None) -> list[dict]:
                 self._log('eval', **self.evaluate(), best_prompt=self.population[0].text, population=self._population_record())
             while self.state.cycle < total: self.run_cycle()
         except (ScoringFailed, ReflectorRejected) as e: raise self._stopped(e) from None   # a broken reward function (at the first batch most of whose rollouts failed to score, in any phase) or reflector
+        finally:
+            if self.trackers: self.trackers.finish(self._figures() if self.state.cycle >= total else None)
     return self.records()
+
+@patch
+def _figures(self:FSTRun) -> dict:
+    "The run's figures, written into its folder, for the trackers ({name: png path})."
+    from fst_nb.views import save_figures
+    return {p.stem: p for p in save_figures({self.cfg.mode: self.dir}, self.dir)}
 
 @patch
 def _stopped(self:FSTRun, e:Exception) -> Exception:
@@ -257,6 +271,12 @@ def _gepa_round(self:FSTRun) -> dict:
 STEP_METRICS = ('reward_mean', 'zero_var_frac', 'loss', 'kl', 'entropy', 'grad_norm', 'clip_frac', 'tokens', 'skipped', 'lr',
                 'sampler_kl', 'is_weight_mean', 'is_weight_min', 'is_weight_max', 'aborted')   # what each step record keeps of the learner's metrics
 
+def _batch_stats(rollouts:list[Rollout]) -> dict:
+    "The spread of a step's rewards and the mean completion length (what TRL logs as reward_std and completions/mean_length)."
+    rw = [r.reward for r in rollouts]
+    mean = sum(rw)/len(rw)
+    return {'reward_std': (sum((x - mean)**2 for x in rw)/max(len(rw) - 1, 1))**0.5, 'mean_length': sum(len(r.completion_ids) for r in rollouts)/len(rollouts)}
+
 @patch
 def _rl_step(self:FSTRun, bar=None) -> dict:
     cfg, s = self.cfg, self.state
@@ -268,8 +288,9 @@ def _rl_step(self:FSTRun, bar=None) -> dict:
     m = self.dp.step(self.learner, rollouts) if self.dp else self.learner.step(rollouts)   # rank 0 sends them to every rank
     self.gen.policy_version = self.learner.policy_version
     if hasattr(self.gen, 'publish'): self.gen.publish(self.policy.model, self.learner.policy_version)   # a vLLM server: load the new adapter
-    s.step += 1; s.rl_samples += len(rollouts)
-    rec = self._log('step', **{k: m.get(k) for k in STEP_METRICS}, gen_seconds=round(gen_s, 3), learn_seconds=round(m['seconds'], 3))
+    s.step += 1; s.rl_samples += len(rollouts); s.num_tokens += sum(len(r.prompt_ids) + len(r.completion_ids) for r in rollouts)
+    rec = self._log('step', **{k: m.get(k) for k in STEP_METRICS}, **_batch_stats(rollouts), num_tokens=s.num_tokens,
+                    gen_seconds=round(gen_s, 3), learn_seconds=round(m['seconds'], 3))
     flat = m.get('zero_var_frac') or 0   # groups with one reward for all rollouts: no signal (the bar shows it; the log has it)
     if flat > 0.8: log.info('step %d: %.0f%% of groups have zero reward variance (no signal)', s.step, 100*flat)
     if bar is not None: bar.update(1); bar.set_postfix(reward=f"{m['reward_mean']:.3f}", **({'no_signal': f'{flat:.0%}'} if flat > 0.8 else {}))

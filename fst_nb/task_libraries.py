@@ -26,7 +26,7 @@ def _need(lib:str, task:str):
     "Import `lib`'s module, or say in one line how to install it."
     mod = LIBRARIES[lib]
     if importlib.util.find_spec(mod) is None:
-        raise ImportError(f'task {task!r} needs the {lib} library, which is not installed: pip install "fst-nb[tasks]"')
+        raise ModuleNotFoundError(f'task {task!r} needs the {lib} library, which is not installed: pip install "fst-nb[tasks]"')
     return importlib.import_module(mod)
 
 # %% ../nbs/01b_task_libraries.ipynb #f7d90e1d
@@ -94,7 +94,7 @@ def reasoning_gym_task(name:str,               # a reasoning-gym dataset, e.g. '
 def _vf():
     vf = _need('verifiers', 'verifiers:...')
     if not hasattr(vf, 'SingleTurnEnv'):
-        raise ImportError(f'verifiers {getattr(vf, "__version__", "?")} has no SingleTurnEnv (0.4 replaced the classic environments): '
+        raise ModuleNotFoundError(f'verifiers {getattr(vf, "__version__", "?")} has no SingleTurnEnv (0.4 replaced the classic environments): '
                           'pip install "verifiers>=0.2,<0.4" (what fst-nb[tasks] installs)')
     return vf
 
