@@ -46,27 +46,27 @@ def tracker_metrics(rec:dict,                # one record of the metrics log
     if kind != 'gepa': out['reflection/calls'] = rec.get('reflection_calls')   # a GEPA record's is the round's: gepa/reflection_calls
     return {k: float(v) for k, v in out.items() if _num(v)}
 
-# %% ../nbs/09f_trackers.ipynb #4698fa6f
-class _Trackio:
+# %% ../nbs/09f_trackers.ipynb #a7e45f31
+class _RunLogger:
+    "A tracker whose run object takes a dict of values at a step (trackio's and wandb's)."
+    def log(self, metrics:dict, step:int): self.run.log(metrics, step=step)
+    def images(self, paths:dict, step:int): self.run.log({f'figures/{k}': self.lib.Image(str(p)) for k, p in paths.items()}, step=step)
+    def finish(self): self.run.finish()
+
+class _Trackio(_RunLogger):
     def __init__(self, cfg:FSTConfig, ident:dict, out_dir:Path, resume_step:int):
         import trackio
         self.lib = trackio
         self.run = trackio.init(project=cfg.project, name=ident['name'], config=cfg.to_dict(), resume='allow', embed=False, auto_log_cpu=False)
-    def log(self, metrics:dict, step:int): self.run.log(metrics, step=step)
     def text(self, key:str, text:str, step:int): self.run.log({key: self.lib.Markdown(f'```\n{text}\n```')}, step=step)
-    def images(self, paths:dict, step:int): self.run.log({f'figures/{k}': self.lib.Image(str(p)) for k, p in paths.items()}, step=step)
-    def finish(self): self.run.finish()
 
-class _Wandb:
+class _Wandb(_RunLogger):
     def __init__(self, cfg:FSTConfig, ident:dict, out_dir:Path, resume_step:int):
         import wandb
         self.lib = wandb
         self.run = wandb.init(project=cfg.project, name=ident['name'], id=ident['wandb_id'], resume='allow', dir=str(out_dir),
                               config=cfg.to_dict(), reinit='create_new')
-    def log(self, metrics:dict, step:int): self.run.log(metrics, step=step)
     def text(self, key:str, text:str, step:int): self.run.log({key: self.lib.Html(f'<pre>{html.escape(text)}</pre>')}, step=step)
-    def images(self, paths:dict, step:int): self.run.log({f'figures/{k}': self.lib.Image(str(p)) for k, p in paths.items()}, step=step)
-    def finish(self): self.run.finish()
 
 class _TensorBoard:
     def __init__(self, cfg:FSTConfig, ident:dict, out_dir:Path, resume_step:int):
