@@ -184,11 +184,12 @@ def eval_cmd(args) -> int:
     if ck and done < cfg.cycles:
         print(f'{args.run_dir} has finished cycle {done} of {cfg.cycles} (`fst resume {args.run_dir}` goes on); evaluating it as it is', flush=True)
     res = evaluate_run(args.run_dir)
+    from fst_nb.export import prompt_needed
     print(f"{args.run_dir} after {res['cycle']} cycles, held-out reward:")
-    print(f"                  seed prompt   best prompt")
-    print(f"  base weights    {res['base_weights_seed_prompt']:11.3f}   {res['base_weights_best_prompt']:11.3f}")
-    print(f"  trained weights {res['trained_weights_seed_prompt']:11.3f}   {res['trained_weights_best_prompt']:11.3f}")
-    print(f"  KL(policy || base) per token: {res['kl_to_base']:.4f}\nbest prompt:\n{res['best_prompt']}")
+    print(f"                  seed prompt   best prompt     no prompt")
+    for w in ('base', 'trained'):
+        print(f"  {w + ' weights':15} " + '   '.join(f"{res[f'{w}_weights_{c}_prompt']:11.3f}" for c in ('seed', 'best', 'no')))
+    print(f"  KL(policy || base) per token: {res['kl_to_base']:.4f}\n{prompt_needed(res)[1]}\nbest prompt:\n{res['best_prompt']}")
     return 0
 
 def serve_check_cmd(args) -> int:

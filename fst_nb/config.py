@@ -137,6 +137,11 @@ class FSTConfig:
     loss_type: str = 'cispo'          # 'cispo' (the paper's), 'grpo', 'dr_grpo' or 'dapo'
     tau: float = 4.0                  # CISPO: cap on the token importance ratio (the paper: 4)
     kl_beta: float = 0.001            # weight of the k3 KL to the base model (the adapter disabled); 0: no KL term
+    # distilling the prompt into the weights (fst mode; chapter 16_distill)
+    distill: str = 'none'             # 'none'; 'naive': every slow step distills the best prompt into the weights (reverse KL on the student's samples, no reward: the paper's FST-distill baseline); 'phase': FST's RL steps, then `distill_steps` distillation steps every `distill_every` cycles
+    distill_student: str = 'seed'     # the context the weights learn to do without: 'seed' (the seed prompt) or 'none' (no system prompt)
+    distill_steps: int = 2            # 'phase': distillation steps per phase
+    distill_every: int = 1            # 'phase': a phase after every N cycles
     micro_batch_tokens: int = 4096    # padded tokens per learner forward/backward (lower it when the learner runs out of memory)
     # GEPA (fast weights)
     reflector: str = 'offline'        # 'offline' (rule-based stand-in), 'anthropic', 'openai' (compatible server), 'local' (HF model)
@@ -232,6 +237,11 @@ class FSTConfig:
             if self.stage_cycles < 1: bad('stage_cycles', f'must be >= 1 with a task_schedule (cycles per stage), got {self.stage_cycles}')
             if self.cycles < len(self.task_schedule)*self.stage_cycles:
                 log.warning('FSTConfig: %d cycles reach only %d of the %d stages of task_schedule', self.cycles, -(-self.cycles//self.stage_cycles), len(self.task_schedule))
+        if self.distill not in ('none', 'naive', 'phase'): bad('distill', f"must be 'none', 'naive' or 'phase', got {self.distill!r}")
+        if self.distill != 'none' and self.mode != 'fst': bad('distill', f"distills the best prompt GEPA found: it needs mode='fst', got mode={self.mode!r}")
+        if self.distill_student not in ('seed', 'none'): bad('distill_student', f"must be 'seed' (the seed prompt) or 'none' (no system prompt), got {self.distill_student!r}")
+        for f in ('distill_steps', 'distill_every'):
+            if getattr(self, f) < 1: bad(f, f'must be a positive integer, got {getattr(self, f)!r}')
         if not isinstance(self.task_args, dict): bad('task_args', f'must be a mapping of setting: value (e.g. task_args: {{min_animals: 2}}), got {self.task_args!r}')
         if self.feedback not in FEEDBACK: bad('feedback', f"must be 'verdict' or 'answer', got {self.feedback!r}")
         for t, _ in self.stages(): check_library_task(t, self.task_args, self.feedback)   # the library installed, the dataset known
@@ -242,6 +252,11 @@ class FSTConfig:
 
     @property
     def rollouts_per_prompt(self) -> int: return self.group_size//self.top_k
+
+    @property
+    def arm(self) -> str:
+        "The arm this config runs, as logs and figures name it: the mode, or 'fst-distill-naive' / 'fst-distill-phase'."
+        return self.mode if self.distill == 'none' else f'fst-distill-{self.distill}'
 
     def stages(self) -> list[tuple[str, int]]:
         "(task, task_seed) of each stage: the task_schedule, or the one task."

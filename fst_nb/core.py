@@ -164,6 +164,7 @@ class Rollout(Record):
     policy_version: int = 0                   # weights version that generated it
     gen_seconds: float = 0.0                  # generation wall time attributed to this rollout
     score_seconds: float = 0.0                # scoring wall time
+    advantages: list = field(default_factory=list)     # per completion token: the learner's advantage (a distillation signal); empty: the group advantage from rewards
 
     @classmethod
     def _decode(cls, d):

@@ -11,8 +11,8 @@ from .core import Candidate, Population, Example, atomic_write, file_sha256, uma
 from .fst import FSTConfig, FSTRun, latest_checkpoint
 
 # %% auto #0
-__all__ = ['BUNDLE_FORMAT', 'HUB_IDS', 'BUILT_IN_ONLY', 'evaluate_run', 'channel_table', 'hub_id', 'export_run', 'TrainedPolicy',
-           'load_bundle', 'push_bundle']
+__all__ = ['PROMPT_TOLERANCE', 'BUNDLE_FORMAT', 'HUB_IDS', 'BUILT_IN_ONLY', 'evaluate_run', 'channel_table', 'prompt_needed',
+           'hub_id', 'export_run', 'TrainedPolicy', 'load_bundle', 'push_bundle']
 
 # %% ../nbs/11_export.ipynb #e22dc10f
 def evaluate_run(run_dir:str|Path, tasks=None) -> dict:
@@ -22,14 +22,26 @@ def evaluate_run(run_dir:str|Path, tasks=None) -> dict:
     if not f.exists(): raise FileNotFoundError(f'{run_dir} has no config.json: give the out_dir of a run started with `fst train`')
     run = FSTRun(FSTConfig.from_dict({**json.loads(f.read_text()), 'out_dir': str(run_dir)}), progress=False, read_only=True, tasks=tasks)
     res = {'cycle': run.state.cycle, **run.decompose(), 'kl_to_base': run.evaluate()['kl_to_base'], 'best_prompt': run.population[0].text}
+    res['needs_prompt'] = prompt_needed(res)[0]
     atomic_write(run_dir/'eval.json', json.dumps(res, indent=1))
     return res
 
 def channel_table(res:dict) -> str:
-    "The channel table of `evaluate_run`'s result as markdown."
-    return ('| held-out reward | seed prompt | best prompt |\n|---|---|---|\n'
-            f"| base weights | {res['base_weights_seed_prompt']:.3f} | {res['base_weights_best_prompt']:.3f} |\n"
-            f"| trained weights | {res['trained_weights_seed_prompt']:.3f} | {res['trained_weights_best_prompt']:.3f} |")
+    "The channel table of `evaluate_run`'s result as markdown (with a no-prompt column when the result has one)."
+    cols = ['seed', 'best'] + (['no'] if 'trained_weights_no_prompt' in res else [])
+    head = '| held-out reward | ' + ' | '.join(f'{c} prompt' for c in cols) + ' |\n|---|' + '---|'*len(cols) + '\n'
+    return head + '\n'.join(f'| {w} weights | ' + ' | '.join(f"{res[f'{w}_weights_{c}_prompt']:.3f}" for c in cols) + ' |' for w in ('base', 'trained'))
+
+PROMPT_TOLERANCE = 0.02   # held-out reward a simpler context may give up and still count as enough
+
+def prompt_needed(res:dict, tol:float=PROMPT_TOLERANCE) -> tuple[str, str]:
+    "Which prompt the trained weights need ('none', 'seed' or 'best': the simplest within `tol` of the best reading), and a sentence that says so with the figures."
+    r = {'none': res.get('trained_weights_no_prompt'), 'seed': res['trained_weights_seed_prompt'], 'best': res['trained_weights_best_prompt']}
+    top = max(v for v in r.values() if v is not None)
+    need = next(c for c in ('none', 'seed', 'best') if r[c] is not None and r[c] >= top - tol)
+    said = {'none': 'no system prompt', 'seed': "the task's seed prompt", 'best': 'the best prompt (`system_prompt.txt`)'}[need]
+    figs = ', '.join(f'{v:.3f} with {k if k != "none" else "no"} prompt' for k, v in r.items() if v is not None)
+    return need, f'The trained weights need {said}: held-out reward {figs} (a simpler context counts when within {tol} of the best).'
 
 # %% ../nbs/11_export.ipynb #f8ddb522
 BUNDLE_FORMAT = 'fst-nb bundle 1'
@@ -58,6 +70,7 @@ def _model_card(cfg:dict, cycle:int, ev:dict|None, best:str, figures:list[str], 
         'The policy is the adapter **and** the prompt: serve them together.', '', '## The system prompt', '', fence, best, fence, '']
     if ev:
         lines += ['## Which channel learned what', '', channel_table(ev), '', f"KL(policy || base) per token on held-out problems: {ev['kl_to_base']:.4f}.", '']
+        if 'trained_weights_no_prompt' in ev: lines += [prompt_needed(ev)[1], '']
     lines += ['## Training', '', f"{last.get('rl_samples', 0)} RL samples, {last.get('gepa_rollouts', 0)} GEPA rollouts "
               f"({last.get('reused', 0)} reused between the channels), {last.get('reflection_calls', 0)} reflection calls "
               f"(${last.get('reflection_cost', 0.0):.2f}, reflector `{cfg['reflector']}`); loss `{cfg['loss_type']}`, lr {cfg['lr']}, "
@@ -123,7 +136,7 @@ def export_run(run_dir:str|Path,       # the out_dir of a run (its latest checkp
         from fst_nb import __version__
         files = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in sorted(tmp.rglob('*')) if p.is_file()}
         (tmp/'bundle.json').write_text(json.dumps({'format': BUNDLE_FORMAT, 'fst_nb': __version__, 'base_model': cfg['model'], 'base_model_hub_id': hub_id(cfg['model']),
-                                                   'cycle': cycle, 'files': files}, indent=1))
+                                                   'cycle': cycle, 'needs_prompt': ev.get('needs_prompt') if ev else None, 'files': files}, indent=1))
         for q in (tmp, *tmp.rglob('*')): os.chmod(q, umask_mode(folder=q.is_dir()))   # not mkdtemp's 0700, nor the 0600 of safetensors' writer
         if dest.exists(): shutil.rmtree(dest)
         os.replace(tmp, dest)

@@ -22,6 +22,7 @@ from .reflection_lm import Usage
 from .gepa import GEPA, GEPAConfig, RolloutBank, ReflectorRejected
 from .proposers import ReflectiveProposer
 from .trackers import Trackers
+from .distill import distill_advantages
 # the run's parts; importable from here too, where code written for earlier versions finds them
 from .config import FSTConfig, MODES, REFLECTORS, config_fields, config_diff
 from .data_stream import ProblemStream, split_tasks, load_task_splits, resolve_tasks
@@ -51,6 +52,7 @@ class RunState:
     seconds:float = 0.0           # wall time of the finished cycles
     bank_batches:int = 0          # generator batches the rollout bank made (its next batch's seed)
     num_tokens:int = 0            # prompt + completion tokens of the rollouts the learner trained on (TRL's num_tokens)
+    distill_rollouts:int = 0      # of rl_samples, those sampled for distillation steps (16_distill)
 
     @property
     def rollouts_generated(self) -> int: return self.rl_samples - self.rl_reused + self.gepa_rollouts   # RL + GEPA, a reused rollout once
@@ -59,7 +61,7 @@ class RunState:
         "The counters as every metrics record carries them."
         return {'cycle': self.cycle, 'step': self.step, 'rl_samples': self.rl_samples, 'gepa_rollouts': self.gepa_rollouts, 'reused': self.reused,
                 'rollouts_generated': self.rollouts_generated, 'reflection_calls': self.reflection_calls,
-                'reflection_tokens': self.reflection_tokens, 'reflection_cost': round(self.reflection_cost, 6)}
+                'reflection_tokens': self.reflection_tokens, 'reflection_cost': round(self.reflection_cost, 6), 'distill_rollouts': self.distill_rollouts}
 
     @classmethod
     def from_dict(cls, d:dict) -> RunState:
@@ -91,14 +93,14 @@ class Evaluator:
 
     @torch.no_grad()
     def decompose(self, best:Candidate, train:Task, heldout:Task) -> dict:
-        "The paper's channel decomposition on held-out problems: {base, trained} weights x {seed, best} prompt."
+        "The paper's channel decomposition on held-out problems: {base, trained} weights x {seed, best} prompt, and each weights with no prompt (what a policy deployed without one does)."
         # under base_policy the adapter is off: HF generation runs without it and VLLMGenerator sends no LoRA request (03_generate)
         seed_c, out = Candidate(train.seed_prompt), {}
-        with base_policy(self.policy.model):
-            out['base_weights_seed_prompt'] = self.reward(seed_c, heldout)[0]
-            out['base_weights_best_prompt'] = self.reward(best, heldout)[0]
-        out['trained_weights_seed_prompt'] = self.reward(seed_c, heldout)[0]
-        out['trained_weights_best_prompt'] = self.reward(best, heldout)[0]
+        for w in ('base', 'trained'):
+            with base_policy(self.policy.model) if w == 'base' else contextlib.nullcontext():
+                out[f'{w}_weights_seed_prompt'] = self.reward(seed_c, heldout)[0]
+                out[f'{w}_weights_best_prompt'] = self.reward(best, heldout)[0]
+                out[f'{w}_weights_no_prompt'] = self.reward(Candidate(''), heldout)[0] if seed_c.text else out[f'{w}_weights_seed_prompt']
         return out
 
     @torch.no_grad()
@@ -186,7 +188,7 @@ class FSTRun:
         if self.gepa: self.gepa.task = self.train
 
     def _log(self, kind:str, **rec) -> dict:
-        return self.metrics.append({'kind': kind, 'arm': self.cfg.mode, **self.state.counters(), 'time': round(time.time(), 3), **rec})
+        return self.metrics.append({'kind': kind, 'arm': self.cfg.arm, **self.state.counters(), 'time': round(time.time(), 3), **rec})
 
     def records(self) -> list[dict]:
         "The metrics log so far."
@@ -210,8 +212,12 @@ def run_cycle(self:FSTRun):
     if cfg.mode in ('fst', 'gepa'):
         with _timed(phase, 'gepa_seconds'): self._gepa_round()                   # the fast weights
     if cfg.mode in ('fst', 'rl'):
-        with _timed(phase, 'rl_seconds'), self._bar(cfg.rl_steps, f'cycle {s.cycle} RL') as bar:
-            for _ in range(cfg.rl_steps): self._rl_step(bar)                      # the slow weights
+        naive = cfg.distill == 'naive'   # the paper's FST-distill: every slow step distills the best prompt (16_distill)
+        with _timed(phase, 'distill_seconds' if naive else 'rl_seconds'), self._bar(cfg.rl_steps, f'cycle {s.cycle} ' + ('distill' if naive else 'RL')) as bar:
+            for _ in range(cfg.rl_steps): (self._distill_step if naive else self._rl_step)(bar)   # the slow weights
+        if cfg.distill == 'phase' and (s.cycle + 1) % cfg.distill_every == 0:
+            with _timed(phase, 'distill_seconds'), self._bar(cfg.distill_steps, f'cycle {s.cycle} distill') as bar:
+                for _ in range(cfg.distill_steps): self._distill_step(bar)       # the prompt into the weights
     with _timed(phase, 'eval_seconds'): ev = self.evaluate()
     s.seconds += time.perf_counter() - t0
     s.cycle += 1
@@ -283,18 +289,23 @@ def _rl_step(self:FSTRun, bar=None) -> dict:
     problems = self.stream.take(cfg.problems_per_step)
     t0 = time.perf_counter()
     rollouts = self._groups(problems)
-    gen_s = time.perf_counter() - t0
+    rec = self._learn('step', rollouts, time.perf_counter() - t0)
+    flat = rec.get('zero_var_frac') or 0   # groups with one reward for all rollouts: no signal (the bar shows it; the log has it)
+    if flat > 0.8: log.info('step %d: %.0f%% of groups have zero reward variance (no signal)', s.step, 100*flat)
+    if bar is not None: bar.update(1); bar.set_postfix(reward=f"{rec['reward_mean']:.3f}", **({'no_signal': f'{flat:.0%}'} if flat > 0.8 else {}))
+    return rec
+
+@patch
+def _learn(self:FSTRun, kind:str, rollouts:list[Rollout], gen_s:float, **extra) -> dict:
+    "One learner step on scored rollouts (a group advantage from their rewards, or the per-token advantages they carry), counted and logged as a `kind` record."
+    s = self.state
     self._check_scored(rollouts)
     m = self.dp.step(self.learner, rollouts) if self.dp else self.learner.step(rollouts)   # rank 0 sends them to every rank
     self.gen.policy_version = self.learner.policy_version
     if hasattr(self.gen, 'publish'): self.gen.publish(self.policy.model, self.learner.policy_version)   # a vLLM server: load the new adapter
     s.step += 1; s.rl_samples += len(rollouts); s.num_tokens += sum(len(r.prompt_ids) + len(r.completion_ids) for r in rollouts)
-    rec = self._log('step', **{k: m.get(k) for k in STEP_METRICS}, **_batch_stats(rollouts), num_tokens=s.num_tokens,
-                    gen_seconds=round(gen_s, 3), learn_seconds=round(m['seconds'], 3))
-    flat = m.get('zero_var_frac') or 0   # groups with one reward for all rollouts: no signal (the bar shows it; the log has it)
-    if flat > 0.8: log.info('step %d: %.0f%% of groups have zero reward variance (no signal)', s.step, 100*flat)
-    if bar is not None: bar.update(1); bar.set_postfix(reward=f"{m['reward_mean']:.3f}", **({'no_signal': f'{flat:.0%}'} if flat > 0.8 else {}))
-    return rec
+    return self._log(kind, **{k: m.get(k) for k in STEP_METRICS}, **_batch_stats(rollouts), num_tokens=s.num_tokens, **extra,
+                     gen_seconds=round(gen_s, 3), learn_seconds=round(m['seconds'], 3))
 
 @patch
 def _groups(self:FSTRun, problems:list[Example]) -> list[Rollout]:
@@ -315,6 +326,25 @@ def _check_scored(self:FSTRun, rollouts:list[Rollout]):
     "Refuse a step most of whose rollouts failed to score (the runner then stops: `_stopped`) rather than train on stand-in zeros."
     self.train.check_scored(rollouts, where=f'RL step {self.state.step} (cycle {self.state.cycle})')
 
+# %% ../nbs/09e_fst.ipynb #6819e1a7
+@patch
+def _distill_step(self:FSTRun, bar=None) -> dict:
+    "One on-policy self-distillation step of the best prompt into the weights (16_distill)."
+    cfg, s = self.cfg, self.state
+    problems = self.stream.take(cfg.problems_per_step)
+    student = Candidate(self.train.seed_prompt if cfg.distill_student == 'seed' else '')
+    teacher = self.population[0]
+    t0 = time.perf_counter()
+    rollouts = self.train.score(self.gen.generate([(e, student) for e in problems for _ in range(cfg.group_size)], seed=cfg.seed*1_000_003 + 7919*s.step + 2))
+    gen_s = time.perf_counter() - t0
+    adv = distill_advantages(self.learner, rollouts, teacher)
+    for r, a in zip(rollouts, adv): r.advantages = a
+    n = sum(map(len, adv))
+    s.distill_rollouts += len(rollouts)
+    rec = self._learn('distill', rollouts, gen_s, reverse_kl=-sum(map(sum, adv))/max(n, 1), teacher=teacher.id, student=student.id)
+    if bar is not None: bar.update(1); bar.set_postfix(reverse_kl=f"{rec['reverse_kl']:.3f}", reward=f"{rec['reward_mean']:.3f}")
+    return rec
+
 # %% ../nbs/09e_fst.ipynb #f1f60e67
 @patch
 def evaluate(self:FSTRun, prompt:Candidate|None=None, on:tuple[Task, Task]|None=None) -> dict:
@@ -329,7 +359,7 @@ def evaluate(self:FSTRun, prompt:Candidate|None=None, on:tuple[Task, Task]|None=
 
 @patch
 def decompose(self:FSTRun) -> dict:
-    "The paper's channel decomposition on held-out problems: {base, trained} weights x {seed, best} prompt."
+    "The paper's channel decomposition on held-out problems: {base, trained} weights x {seed, best, no} prompt."
     return self.evaluator.decompose(self.population[0], self.train, self.heldout)
 
 # %% ../nbs/09e_fst.ipynb #b146ccec

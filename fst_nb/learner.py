@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_learner.ipynb #ce0d7777
 from __future__ import annotations
-import math, os, time, logging, json
+import math, os, time, logging, json, types
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -154,7 +154,12 @@ class Learner:
                 return {'reward_mean': float('nan'), 'rollouts': 0, 'aborted': len(aborted), 'skipped': True, 'reason': 'aborted',
                         'seconds': time.perf_counter() - t0}
         check_rollouts(rollouts, self.head.weight.shape[0])
-        adv = group_advantages([r.reward for r in rollouts], [r.example.id for r in rollouts], self.cfg.adv_scale)
+        per_token = any(r.advantages for r in rollouts)   # a signal per token (distillation, chapter 16_distill) instead of the group advantage
+        if per_token:
+            bad = next((r for r in rollouts if len(r.advantages) != len(r.completion_ids)), None)
+            if bad is not None: raise ValueError(f'rollout of {bad.example.id}: {len(bad.advantages)} token advantages for {len(bad.completion_ids)} completion tokens')
+            adv = types.SimpleNamespace(zero_var_frac=0.0, n_groups=0, values=[0.0]*len(rollouts), keep=[True]*len(rollouts))
+        else: adv = group_advantages([r.reward for r in rollouts], [r.example.id for r in rollouts], self.cfg.adv_scale)
         m = {'reward_mean': sum(r.reward for r in rollouts)/len(rollouts), 'zero_var_frac': adv.zero_var_frac,
              'rollouts': len(rollouts), 'aborted': len(aborted), 'groups': adv.n_groups, 'lr': self.sched.get_last_lr()[0]}
         kept = [(r, float(a)) for r, a, k in zip(rollouts, adv.values, adv.keep) if k]
@@ -182,6 +187,9 @@ class Learner:
                 if cfg.loss.beta > 0:
                     with torch.no_grad(), base_policy(model): base, _, _ = self._completion_logprobs(mb)
                 A = torch.tensor([adv_of[id(r)] for r in mb], device=logp.device)
+                if per_token:   # (B, Tc), aligned with the completion tokens, 0 on padding
+                    A = torch.zeros_like(logp)
+                    for i, r in enumerate(mb): A[i, :len(r.advantages)] = torch.tensor(r.advantages, dtype=logp.dtype)
                 loss, st = policy_loss(logp, old, A, mask, cfg.loss, base, n_tokens=n_tokens, n_seqs=len(kept),
                                        is_weights=is_w if cfg.loss.sampler_correction else None)
             (self.scaler.scale(loss) if self.scaler else loss).backward()

@@ -106,7 +106,7 @@ def sampler_is_weights(trainer_logp:torch.Tensor,   # (B, T) the trainer's log-p
 
 def policy_loss(logp:torch.Tensor,          # (B, T) log-probs of the sampled tokens under the current policy
                 old_logp:torch.Tensor,      # (B, T) behaviour log-probs (from the rollouts)
-                advantages:torch.Tensor,    # (B,) one advantage per sequence
+                advantages:torch.Tensor,    # (B,) one advantage per sequence, or (B, T) one per token
                 mask:torch.Tensor,          # (B, T) 1 on completion tokens, 0 on padding
                 cfg:LossConfig,
                 base_logp:torch.Tensor|None=None, # (B, T) log-probs under the base policy (needed when beta > 0)
@@ -117,7 +117,8 @@ def policy_loss(logp:torch.Tensor,          # (B, T) log-probs of the sampled to
                ) -> tuple[torch.Tensor, dict]:
     "The scalar loss for one (micro-)batch, and per-batch statistics."
     mask = mask.to(logp.dtype)
-    A = advantages.to(logp.dtype)[:, None]                          # (B, 1)
+    A = advantages.to(logp.dtype)
+    A = A if A.dim() == 2 else A[:, None]                           # (B, T) or (B, 1)
     ratio = torch.exp(logp - old_logp)                              # (B, T)
     if cfg.loss_type == 'cispo':
         per_tok = -torch.clamp(ratio, max=cfg.tau).detach()*A*logp

@@ -36,10 +36,12 @@ def tracker_metrics(rec:dict,                # one record of the metrics log
     elif kind == 'gepa':
         out.update({f'gepa/{k}': rec.get(k) for k in GEPA_NAMES})
         out.update({'gepa/reflection_calls': rec.get('reflection_calls'), 'gepa/cost_usd': rec.get('cost'), 'time/gepa_round_seconds': rec.get('seconds')})
+    elif kind == 'distill':   # a distillation step (16_distill): the student's reward, how far it is from the teacher, the learner's numbers
+        out.update({f'distill/{k}': rec.get(k) for k in ('reverse_kl', 'reward_mean', 'entropy', 'kl', 'loss', 'grad_norm')})
     elif kind == 'eval':
         out.update({f'eval/{name}': rec.get(k) for k, name in EVAL_NAMES.items()})
         out.update({f'eval/reward_stage_{i}': r for i, r in enumerate(rec.get('reward_by_stage') or [])})
-        out.update({f'time/{k}': rec.get(k) for k in ('gepa_seconds', 'rl_seconds', 'eval_seconds')})
+        out.update({f'time/{k}': rec.get(k) for k in ('gepa_seconds', 'rl_seconds', 'distill_seconds', 'eval_seconds')})
     else: return {}
     out.update({'rl_samples': rec.get('rl_samples'), 'rollouts_generated': rec.get('rollouts_generated'), 'gepa/rollouts': rec.get('gepa_rollouts'),
                 'reflection/cost_usd': rec.get('reflection_cost')})

@@ -11,9 +11,9 @@ import matplotlib
 from .fst import latest_checkpoint, read_log
 
 # %% auto #0
-__all__ = ['ARM_STYLE', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'match_at_rl_best', 'compare', 'centred_mean',
-           'plot_reward_vs_samples', 'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures', 'reuse_counts',
-           'report', 'Dashboard']
+__all__ = ['ARM_STYLE', 'THREE_ARMS', 'load_run', 'evals', 'samples_to_reach', 'kl_at', 'match_at_rl_best', 'compare',
+           'centred_mean', 'plot_reward_vs_samples', 'plot_reward_vs_kl', 'lineage', 'plot_lineage', 'save_figures',
+           'reuse_counts', 'report', 'Dashboard']
 
 # %% ../nbs/10_views.ipynb #8538ecc9
 def load_run(run_dir:str|Path) -> list[dict]:
@@ -78,9 +78,13 @@ def compare(fst:Sequence[dict], rl:Sequence[dict]) -> dict:
     return out
 
 # %% ../nbs/10_views.ipynb #0ec90486
-ARM_STYLE = {'fst': ('FST', 'tab:blue'), 'rl': ('RL only', 'tab:orange'), 'gepa': ('GEPA only (frozen weights)', 'tab:green')}
+ARM_STYLE = {'fst': ('FST', 'tab:blue'), 'rl': ('RL only', 'tab:orange'), 'gepa': ('GEPA only (frozen weights)', 'tab:green'),
+             'fst-distill-naive': ('FST-distill (naive)', 'tab:purple'), 'fst-distill-phase': ('FST + distillation phases', 'tab:red'),
+             'rl-then-gepa': ('RL, then GEPA', 'tab:brown')}
+THREE_ARMS = ('fst', 'rl', 'gepa')   # the arms every comparison runs (figures say which of them are absent)
 # per arm: marker, size, line style, fill; so that an arm drawn over another at the same points stays visible
-_MARKS = {'fst': ('o', 4, '-', True), 'rl': ('s', 8, '--', False), 'gepa': ('D', 7, ':', False)}
+_MARKS = {'fst': ('o', 4, '-', True), 'rl': ('s', 8, '--', False), 'gepa': ('D', 7, ':', False), 'fst-distill-naive': ('v', 6, '-.', False),
+          'fst-distill-phase': ('^', 6, '-', False), 'rl-then-gepa': ('P', 7, ':', True)}
 
 def _plt():
     if matplotlib.get_backend().lower() not in ('agg', 'module://matplotlib_inline.backend_inline', 'inline'):
@@ -95,7 +99,7 @@ def _floor_at_zero(ax, values:Sequence[float], axis:str='y'):
 
 def _absent_note(ax, runs):
     "Say which of the three arms a figure does not show."
-    missing = [ARM_STYLE[a][0] for a in ARM_STYLE if a not in runs or not evals(runs[a])]
+    missing = [ARM_STYLE[a][0] for a in THREE_ARMS if a not in runs or not evals(runs[a])]
     if missing: ax.text(0.99, 0.01, 'not run: ' + ', '.join(missing), transform=ax.transAxes, ha='right', va='bottom', fontsize=7, color='0.4')
 
 def centred_mean(values:Sequence[float], window:int=3) -> list[float]:
@@ -264,12 +268,12 @@ def _channel_lines(runs:dict, logs:dict) -> list[str]:
         ev = json.loads(f.read_text())
         if ev.get('cycle') != evals(logs[arm])[-1]['cycle']: continue   # stale: of an earlier checkpoint
         rows.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {ev['base_weights_seed_prompt']:.3f} | {ev['base_weights_best_prompt']:.3f} | "
-                    f"{ev['trained_weights_seed_prompt']:.3f} | {ev['trained_weights_best_prompt']:.3f} |")
+                    f"{ev['trained_weights_seed_prompt']:.3f} | {ev['trained_weights_best_prompt']:.3f} | {_num(ev.get('trained_weights_no_prompt'))} |")
     if not rows: return []
     return ['', '## Which channel learned what', '', 'Held-out reward of each arm\'s final weights and prompt, each channel switched on and off '
-            '(base weights: the LoRA adapter disabled; seed prompt: the task\'s first prompt):', '',
-            '| arm | base weights, seed prompt | base weights, best prompt | trained weights, seed prompt | trained weights, best prompt |',
-            '|---|---|---|---|---|', *rows]
+            '(base weights: the LoRA adapter disabled; seed prompt: the task\'s first prompt; no prompt: what the weights do deployed without one):', '',
+            '| arm | base weights, seed prompt | base weights, best prompt | trained weights, seed prompt | trained weights, best prompt | trained weights, no prompt |',
+            '|---|---|---|---|---|---|', *rows]
 
 # %% ../nbs/10_views.ipynb #96dc8bdc
 class Dashboard:
