@@ -30,7 +30,7 @@ def make_proposer(cfg:FSTConfig, warn:bool=True):
     budget = Budget(max_calls=cfg.reflection_max_calls or None, max_tokens=cfg.reflection_max_tokens or None, max_dollars=cfg.reflection_max_dollars)
     api = dict(budget=budget, timeout=cfg.reflection_timeout, max_retries=cfg.reflection_retries, max_tokens=cfg.reflection_reply_tokens,
                **({'price_per_mtok': tuple(cfg.reflector_price)} if cfg.reflector_price else {}))   # a served model: its own price, often 0
-    if cfg.reflector == 'offline': proposer = OfflineMutator()
+    if cfg.reflector == 'offline': proposer = OfflineMutator(budget=Budget(max_calls=cfg.reflection_max_calls or None))   # calls are its only cost
     elif cfg.reflector == 'anthropic':
         from fst_nb.reflection_lm import AnthropicLM
         proposer = ReflectiveProposer(AnthropicLM(cfg.reflector_model or 'claude-sonnet-4-6', **api))

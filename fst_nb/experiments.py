@@ -13,10 +13,11 @@ from .core import atomic_write
 from .views import evals, match_at_rl_best, _at_crossing, centred_mean, ARM_STYLE, _MARKS, _plt, _floor_at_zero
 
 # %% auto #0
-__all__ = ['REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'run_arm', 'arm_config',
-           'compare_setting', 'summarise', 'setting_line', 'setting_figure', 'leaves_zero', 'reuse_study',
-           'reuse_table', 'saturating_fit', 'arm_asymptotes', 'plasticity_study', 'continual_study', 'continual_table',
-           'related_eval', 'related_row', 'related_table', 'results_table']
+__all__ = ['ARMS', 'REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'numerics',
+           'check_numerics', 'run_arm', 'arm_config', 'compare_setting', 'summarise', 'setting_line', 'setting_figure',
+           'leaves_zero', 'reuse_study', 'reuse_table', 'saturating_fit', 'arm_asymptotes', 'plasticity_study',
+           'continual_study', 'continual_table', 'rl_then_gepa', 'related_eval', 'related_row', 'related_table',
+           'results_table']
 
 # %% ../nbs/14_experiments.ipynb #74271388
 def smoothed(ev:Sequence[dict],          # evaluation records of one run, in order
@@ -64,17 +65,45 @@ def pick_lr(sweep:dict[float, Sequence[Sequence[dict]]]) -> tuple[float, dict[fl
     return max(score, key=lambda lr: (score[lr], -lr)), score   # a tie goes to the smaller rate
 
 # %% ../nbs/14_experiments.ipynb #ac2befc6
+ARMS = {'fst': {'mode': 'fst'}, 'rl': {'mode': 'rl'}, 'gepa': {'mode': 'gepa'},   # an arm's name -> the config fields that make it
+        'fst-distill-naive': {'mode': 'fst', 'distill': 'naive'}, 'fst-distill-phase': {'mode': 'fst', 'distill': 'phase'}}
+
+def numerics() -> dict:
+    "What changes a run's floating-point results besides its config: torch's version and its thread count (the order of float reductions)."
+    import torch
+    return {'torch': torch.__version__, 'torch_threads': torch.get_num_threads()}
+
+def check_numerics(run_dir:str|Path, allow_mixed:bool=False):
+    "Refuse to continue or read back a run made under other numerics than this process's (recorded in its `numerics.json`); record them for a new run."
+    run_dir, now = Path(run_dir), numerics()
+    f = run_dir/'numerics.json'
+    if f.exists():
+        was = json.loads(f.read_text())
+        if was != now and not allow_mixed:
+            raise ValueError(f'{run_dir} was made with {was}, this process runs with {now}: FST\'s trajectory moves with the order of float '
+                             'reductions, so results made under both would mix two configurations. Use an empty --out, or run with the same '
+                             'threads (--threads / OMP_NUM_THREADS), or pass allow_mixed=True to read it anyway')
+        return
+    if (run_dir/'LATEST').exists() and not allow_mixed:
+        raise ValueError(f'{run_dir} holds a run made before fst-nb recorded the numerics it ran under (no numerics.json): its thread count is '
+                         'unknown, so it cannot be mixed with new runs. Use an empty --out, or pass allow_mixed=True to read it anyway')
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if not f.exists(): atomic_write(f, json.dumps(now))
+
 def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
-            mode:str,             # 'fst', 'rl' or 'gepa'
+            mode:str,             # an arm of `ARMS`: 'fst', 'rl', 'gepa', 'fst-distill-naive', 'fst-distill-phase'
             seed:int,             # seeds everything, the hidden table included
             out:str|Path,         # the experiment's folder; the run goes in out/task/NAME/seedS
             lr:float=0.0,         # 0: the config's default
             cycles:int=12,
             name:str='',          # the run's folder name (default: from mode, lr and the overrides)
+            allow_mixed:bool=False, # read back (or continue) a run made under other numerics (`check_numerics`)
             **overrides,          # any other FSTConfig field (task_seed too)
            ) -> tuple[list[dict], float]:
     "One run (or its finished log when it already exists, cut at `cycles`) and the seconds it took (0 when read back)."
-    run = FSTRun(arm_config(task, mode, seed, out, lr, cycles, name, **overrides), progress=False, resume=True)
+    cfg = arm_config(task, mode, seed, out, lr, cycles, name, **overrides)
+    check_numerics(cfg.out_dir, allow_mixed)
+    run = FSTRun(cfg, progress=False, resume=True)
     done = run.state.cycle >= cycles
     t0 = time.perf_counter()
     log = [r for r in run.run() if r['cycle'] < cycles or (r['kind'] == 'eval' and r['cycle'] == cycles)]   # a longer run read back: its first `cycles`
@@ -82,8 +111,9 @@ def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
 
 def arm_config(task:str, mode:str, seed:int, out:str|Path, lr:float=0.0, cycles:int=12, name:str='', **overrides) -> FSTConfig:
     "The config `run_arm` runs (its out_dir is the run's folder)."
+    if mode not in ARMS: raise ValueError(f'arm {mode!r} is not one of {", ".join(ARMS)}')
     name = name or f"{mode}-lr{lr:g}" + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
-    return FSTConfig(**{'task': task, 'mode': mode, 'seed': seed, 'task_seed': seed, 'lr': lr, 'cycles': cycles, **overrides,
+    return FSTConfig(**{'task': task, **ARMS[mode], 'seed': seed, 'task_seed': seed, 'lr': lr, 'cycles': cycles, **overrides,
                         'out_dir': str(Path(out)/task/name/f'seed{seed}')})
 
 # %% ../nbs/14_experiments.ipynb #2c1d5dba
@@ -273,6 +303,19 @@ def continual_table(res:dict) -> str:
             fg = fmt_spread(r['forgetting'][i], '.3f') if i < len(r['forgetting']) else '(last stage)'
             rows.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {i + 1} | {fmt_spread(a, '.3f')} | {fmt_spread(b, '.3f')} | {fg} |")
     return '\n'.join(rows)
+
+# %% ../nbs/14_experiments.ipynb #ed69d064
+def rl_then_gepa(task:str, seed:int, out:str|Path,
+                 lr_rl:float,                      # the RL-only arm's learning rate (its run is read back, or run)
+                 cycles:int=12,
+                 fst_log:Sequence[dict]|None=None, # FST's log of the same seed: its reflection calls cap this arm's
+                 allow_mixed:bool=False, **overrides) -> list[dict]:
+    "RL-only for the run's RL samples, then `cycles` GEPA rounds on its frozen final weights with FST's budget: the log of the GEPA part."
+    run_arm(task, 'rl', seed, out, lr_rl, cycles, allow_mixed=allow_mixed, **overrides)   # the RL part: finished first
+    rl_dir = arm_config(task, 'rl', seed, out, lr_rl, cycles, **overrides).out_dir
+    cap = {'reflection_max_calls': max(1, evals(fst_log)[-1]['reflection_calls'])} if fst_log else {}
+    name = f'rl-then-gepa-lr{lr_rl:g}' + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
+    return run_arm(task, 'gepa', seed, out, 0.0, cycles, name=name, init_from=rl_dir, allow_mixed=allow_mixed, **cap, **overrides)[0]
 
 # %% ../nbs/14_experiments.ipynb #5792480c
 def related_eval(run_dir:str|Path,     # a finished run (its config.json and checkpoints)

@@ -8,7 +8,7 @@ import re, logging, threading, unicodedata
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 from .core import Candidate, Rollout
-from .reflection_lm import ReflectionLM, BudgetExceeded, PromptRefused, Usage, extract_prompt
+from .reflection_lm import ReflectionLM, BudgetExceeded, PromptRefused, Usage, Budget, extract_prompt
 
 log = logging.getLogger('fst_nb')
 
@@ -106,10 +106,11 @@ class OfflineMutator:
     def __init__(self, max_lessons:int=3, max_demos:int=2, max_line_chars:int=300, facts_label:str='Facts:',
                  demo_reward:float=1.0,   # only rollouts with at least this reward are demonstrated (a half-right answer would teach its mistake)
                  learn_from:tuple=('Facts:', 'Right:'), # feedback sentences starting with these list items for the facts line
-                 not_lessons:tuple=('Correct', 'Expected', 'Got', 'Wrong')): # feedback sentences starting with these are verdicts, not lessons
+                 not_lessons:tuple=('Correct', 'Expected', 'Got', 'Wrong'), # feedback sentences starting with these are verdicts, not lessons
+                 budget:Budget|None=None):   # a cap on its calls (`max_calls`), as a reflection LM's: what a comparison that matches calls needs
         self.max_lessons, self.max_demos, self.max_line_chars, self.facts_label = max_lessons, max_demos, max_line_chars, facts_label
         self.demo_reward, self.learn_from, self.not_lessons = demo_reward, tuple(learn_from), tuple(not_lessons)
-        self.usage = Usage()
+        self.usage, self.budget, self._lock = Usage(), budget, threading.Lock()
 
     def parse(self, text:str) -> dict:
         "Split a prompt into its instruction, lessons, examples and facts."
@@ -127,6 +128,9 @@ class OfflineMutator:
         return '\n'.join(l for l in lines if l.strip() or l is p['instruction'][0])
 
     def propose(self, parent:Candidate, rollouts:Sequence[Rollout]) -> tuple[str, Usage]:
+        with self._lock:   # proposals run in parallel: each takes its place under the cap before it starts
+            if self.budget is not None: self.budget.check(self.usage)
+            self.usage = self.usage + Usage(calls=1)
         p, new = self.parse(parent.text), False
         for r in rollouts:
             quoted = [s for s in (str(r.example.answer), r.example.problem, r.completion.strip()) if len(s) >= 2]
@@ -144,7 +148,6 @@ class OfflineMutator:
             for r in good[:1]:
                 demo = clip(f'{r.example.problem} -> {r.completion.strip()}'.replace('\n', ' '), self.max_line_chars)
                 if demo not in p['examples']: p['examples'] = (p['examples'] + [demo])[-self.max_demos:]
-        self.usage = self.usage + Usage(calls=1)
         return self.render(p), Usage(calls=1)
 
     def merge(self, a:Candidate, b:Candidate, ancestor:Candidate) -> str|None:
