@@ -9,8 +9,8 @@ from pathlib import Path
 from .core import Candidate, save_jsonl
 
 # %% auto #0
-__all__ = ['DEMO_SECONDS_PER_CYCLE', 'REPORT_TO_HELP', 'USER_ERRORS', 'sample_cmd', 'demo_cmd', 'train_cmd', 'resume_cmd',
-           'eval_cmd', 'serve_check_cmd', 'config_cmd', 'export_cmd', 'build_parser', 'main']
+__all__ = ['DEMO_SECONDS_PER_CYCLE', 'DEMO_ARMS', 'DEMO_WHAT', 'REPORT_TO_HELP', 'USER_ERRORS', 'sample_cmd', 'demo_cmd',
+           'train_cmd', 'resume_cmd', 'eval_cmd', 'serve_check_cmd', 'config_cmd', 'export_cmd', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #d3530c2c
 def _short(s:str, width:int) -> str:
@@ -64,20 +64,25 @@ def _finish(runs:dict, out:Path, title:str) -> str:
     return md
 
 # seconds per cycle of each demo arm on two idle CPU cores, its final evaluations included (the 12-cycle demo took 54-60 s in all, 2026-11-26)
-DEMO_SECONDS_PER_CYCLE = {'fst': 2.5, 'rl': 1.3, 'gepa': 0.95}
+DEMO_SECONDS_PER_CYCLE = {'fst': 2.5, 'rl': 1.3, 'gepa': 0.95, 'fst-distill-naive': 2.5, 'fst-distill-phase': 3.0}
+DEMO_ARMS = ('fst', 'rl', 'gepa', 'fst-distill-naive', 'fst-distill-phase')   # the order of a demo folder's arms
+DEMO_WHAT = {'fst': 'GEPA + RL', 'rl': 'RL (seed prompt)', 'gepa': 'GEPA (frozen weights)', 'fst-distill-naive': 'GEPA + distillation of the best prompt (no reward)',
+             'fst-distill-phase': 'GEPA + RL, then distillation of the best prompt'}
 
 def demo_cmd(args) -> int:
-    "`fst demo`: FST, RL-only and GEPA-only on the toy task; figures and a report."
+    "`fst demo`: FST, RL-only and GEPA-only on the toy task (and with --distill, the arms that distill the prompt into the weights); figures and a report."
     from fst_nb.fst import FSTRun, FSTConfig
+    from fst_nb.experiments import ARMS
     out, t0 = Path(args.out), time.perf_counter()
-    cfgs = {arm: FSTConfig(mode=arm, cycles=args.cycles, seed=args.seed, out_dir=str(out/arm), report_to=args.report_to or [], run_name=f'{out.name}-{arm}')
-            for arm in ('fst', 'rl', 'gepa')}
-    eta = args.cycles*sum(DEMO_SECONDS_PER_CYCLE.values())
-    print(f'fst demo: FST, RL only and GEPA only on the toy cipher task, {args.cycles} cycles each, on the CPU with the toy base '
-          f'model that ships with fst-nb; about {max(10, round(eta, -1)):.0f} s on two idle cores. Writes {out}/report.md and figures.', flush=True)
+    arms = ('fst', 'rl', 'gepa') + {'none': (), 'naive': ('fst-distill-naive',), 'phase': ('fst-distill-phase',), 'both': ('fst-distill-naive', 'fst-distill-phase')}[args.distill]
+    cfgs = {arm: FSTConfig(**ARMS[arm], cycles=args.cycles, seed=args.seed, out_dir=str(out/arm), report_to=args.report_to or [], run_name=f'{out.name}-{arm}')
+            for arm in arms}
+    eta = args.cycles*sum(DEMO_SECONDS_PER_CYCLE[a] for a in arms)
+    print(f'fst demo: FST, RL only and GEPA only' + (f' (and {", ".join(arms[3:])})' if len(arms) > 3 else '') + f' on the toy cipher task, {args.cycles} cycles each, '
+          f'on the CPU with the toy base model that ships with fst-nb; about {max(10, round(eta, -1)):.0f} s on two idle cores. Writes {out}/report.md and figures.', flush=True)
     runs = {}
     for arm, cfg in cfgs.items():
-        print(f'== {arm}: {cfg.cycles} cycles of ' + {'fst': 'GEPA + RL', 'rl': 'RL (seed prompt)', 'gepa': 'GEPA (frozen weights)'}[arm], flush=True)
+        print(f'== {arm}: {cfg.cycles} cycles of ' + DEMO_WHAT[arm], flush=True)
         args._run_dir = (out/arm, f'`fst resume {out/arm}` finishes the {arm} arm; `fst demo` starts the demo again')
         recs = FSTRun(cfg, progress=not args.quiet, resume=False).run()
         e = [r for r in recs if r['kind'] == 'eval'][-1]
@@ -144,8 +149,7 @@ def _runs_in(folder) -> list[Path]:
     f = Path(folder)
     if not f.is_dir() or (f/'config.json').exists(): return []
     runs = [d for d in f.iterdir() if (d/'config.json').is_file() and ((d/'LATEST').exists() or (d/'metrics.jsonl').exists())]
-    demo = ('fst', 'rl', 'gepa')
-    return sorted(runs, key=lambda d: (demo.index(d.name) if d.name in demo else len(demo), d.name))
+    return sorted(runs, key=lambda d: (DEMO_ARMS.index(d.name) if d.name in DEMO_ARMS else len(DEMO_ARMS), d.name))
 
 def _resume_all(args, runs:list[Path]) -> int:
     "Finish (or extend, with --cycles) each run in the folder; a demo folder gets its report and figures again."
@@ -154,7 +158,7 @@ def _resume_all(args, runs:list[Path]) -> int:
         done = _cycles_done(cfg) or 0
         print(f'== {d.name}: ' + (f'complete ({done} cycles)' if done >= cfg.cycles else f'from cycle {done} of {cfg.cycles}'), flush=True)
         if done < cfg.cycles: _train(cfg, args, f'fst resume {d}', report=False)
-    if {d.name for d in runs} <= {'fst', 'rl', 'gepa'}:   # a demo folder: the arms' report, as `fst demo` writes it
+    if {d.name for d in runs} <= set(DEMO_ARMS):   # a demo folder: the arms' report, as `fst demo` writes it
         from fst_nb.export import evaluate_run
         for d in runs: evaluate_run(d)
         out = Path(args.run_dir)
@@ -233,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument('--seed', type=int, default=0)
     d.add_argument('--quiet', action='store_true', help='no progress bars')
     d.add_argument('--report-to', default=None, help=REPORT_TO_HELP)
+    d.add_argument('--distill', choices=('none', 'naive', 'phase', 'both'), default='none',
+                   help="also run the arms that distill the best prompt into the weights (chapter 16_distill): the paper's naive one, ours (phase), or both")
     d.set_defaults(func=demo_cmd)
     t = sub.add_parser('train', help='run FST (or a baseline) from a YAML/TOML config', description='Run the config; continue it if its out_dir holds a checkpoint.')
     t.add_argument('config', help='a .yaml/.yml/.toml file with FSTConfig fields')

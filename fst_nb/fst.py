@@ -338,10 +338,11 @@ def _distill_step(self:FSTRun, bar=None) -> dict:
     rollouts = self.train.score(self.gen.generate([(e, student) for e in problems for _ in range(cfg.group_size)], seed=cfg.seed*1_000_003 + 7919*s.step + 2))
     gen_s = time.perf_counter() - t0
     adv = distill_advantages(self.learner, rollouts, teacher)
-    for r, a in zip(rollouts, adv): r.advantages = a
     n = sum(map(len, adv))
+    scale = max(1.0, (sum(x*x for a in adv for x in a)/max(n, 1))**0.5)   # a log-ratio of several nats would be a far larger step than RL's ~1 advantages
+    for r, a in zip(rollouts, adv): r.advantages = [x/scale for x in a]
     s.distill_rollouts += len(rollouts)
-    rec = self._learn('distill', rollouts, gen_s, reverse_kl=-sum(map(sum, adv))/max(n, 1), teacher=teacher.id, student=student.id)
+    rec = self._learn('distill', rollouts, gen_s, reverse_kl=-sum(map(sum, adv))/max(n, 1), signal_scale=scale, teacher=teacher.id, student=student.id)
     if bar is not None: bar.update(1); bar.set_postfix(reverse_kl=f"{rec['reverse_kl']:.3f}", reward=f"{rec['reward_mean']:.3f}")
     return rec
 
