@@ -50,6 +50,7 @@ def main():
     ap.add_argument('--jobs', type=int, default=2, help='runs in parallel (one thread each); 1: one at a time')
     ap.add_argument('--json', default='bench/results/fair_fst_vs_rl.json')
     a = ap.parse_args()
+    import torch; torch.set_num_threads(1)   # every run, in this process or a worker, with one thread: the numerics each run records (chapter 14)
     t_all, seeds, results = time.perf_counter(), list(range(a.seeds)), {}
     for task in a.settings:
         t0 = time.perf_counter()

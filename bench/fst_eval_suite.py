@@ -36,6 +36,7 @@ def main():
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--related-offset', type=int, default=2000, help='the related task: the hidden table task_seed + this')
     a = ap.parse_args()
+    import torch; torch.set_num_threads(1)   # every run, in this process or a worker, with one thread: the numerics each run records (chapter 14)
     fair = json.loads(Path(a.fair_json).read_text())
     seeds, t0, doc = list(range(a.seeds)), time.perf_counter(), {}
     lr = fair['settings'][a.setting]['lr']

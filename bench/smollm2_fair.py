@@ -53,6 +53,7 @@ def main():
     ap.add_argument('--check-lrs', type=float, nargs='*', default=[], help='only check the rate: which of these the sweep rule picks per arm, on --sweep-seeds (the comparison is not rerun)')
     ap.add_argument('--sweep-seeds', type=int, nargs='+', default=[100])
     a = ap.parse_args()
+    import torch; torch.set_num_threads(1)   # every run, in this process or a worker, with one thread: the numerics each run records (chapter 14)
     if a.check_lrs: return check_lrs(a)
     t0, seeds = time.perf_counter(), list(range(a.seeds))
     res = compare_setting('sums', a.out, seeds, lrs=[a.lr], cycles=a.cycles, run_many=run_many_with(a.jobs), **SMOL)

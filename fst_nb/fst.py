@@ -339,8 +339,9 @@ def _distill_step(self:FSTRun, bar=None) -> dict:
     gen_s = time.perf_counter() - t0
     adv = distill_advantages(self.learner, rollouts, teacher)
     n = sum(map(len, adv))
-    scale = max(1.0, (sum(x*x for a in adv for x in a)/max(n, 1))**0.5)   # a log-ratio of several nats would be a far larger step than RL's ~1 advantages
-    for r, a in zip(rollouts, adv): r.advantages = [x/scale for x in a]
+    mean = sum(map(sum, adv))/max(n, 1)   # a baseline: the signal's mean is minus the KL, and would push every sampled token down
+    scale = max(1.0, (sum((x - mean)**2 for a in adv for x in a)/max(n, 1))**0.5)   # several nats would be a far larger step than RL's ~1 advantages
+    for r, a in zip(rollouts, adv): r.advantages = [(x - mean)/scale for x in a]
     s.distill_rollouts += len(rollouts)
     rec = self._learn('distill', rollouts, gen_s, reverse_kl=-sum(map(sum, adv))/max(n, 1), signal_scale=scale, teacher=teacher.id, student=student.id)
     if bar is not None: bar.update(1); bar.set_postfix(reverse_kl=f"{rec['reverse_kl']:.3f}", reward=f"{rec['reward_mean']:.3f}")
