@@ -143,11 +143,17 @@ def figure(results:dict, path:Path):
                 ax.bar(x, s['median'], 0.25, color=ARM_STYLE[arm][1], hatch=hatch, edgecolor='k', lw=0.4,
                        label=('best prompt', 'no prompt', 'related task, best prompt')[j] if i == 0 else None)
                 ax.plot([x, x], [s['min'], s['max']], color='k', lw=1)
+                if s['max'] < 0.02: ax.text(x, 0.01, '0', ha='center', va='bottom', fontsize=7)   # a bar too low to see
         ax.set_xticks(range(len(arms)), [ARM_STYLE[a][0].replace(' (', '\n(') for a in arms], fontsize=7, rotation=20)
         ax.set(ylim=(0, 1.02), ylabel='held-out reward (median; line: min to max)', title=f"{n}: {len(results[n]['seeds'])} seeds")
         ax.grid(axis='y', alpha=.3)
-    axes[0][0].legend(fontsize=7, loc='upper left')
+    axes[0][-1].legend(fontsize=7, loc='upper right')
     fig.tight_layout(); fig.savefig(path, dpi=110); plt.close(fig)
+
+def redraw(path:str):
+    "Draw the figure again from a results file (no run)."
+    doc = json.loads(Path(path).read_text())
+    figure(doc['results'], Path(path).with_suffix('.png'))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -163,7 +169,9 @@ def main():
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--threads', type=int, default=1, help='torch threads of every run (recorded; a cached run made with others is refused)')
     ap.add_argument('--json', default='bench/results/fst_distill.json')
+    ap.add_argument('--redraw', action='store_true', help='only draw the figure again from --json')
     a = ap.parse_args()
+    if a.redraw: return redraw(a.json)
     _threads(a.threads)
     t_all, results = time.perf_counter(), {}
     for name in a.settings:
