@@ -34,9 +34,10 @@ def _logprobs(learner:Learner, rollouts:list[Rollout]) -> dict[int, list[float]]
 
 def distill_advantages(learner:Learner,           # the learner whose current weights are student and teacher
                        rollouts:Sequence[Rollout], # the student's samples (sampled under the student's context)
-                       teacher:Candidate,          # the teacher's context: the best prompt
+                       teacher:Candidate|str,      # the teacher's context: the best prompt (a Candidate, or its text)
                       ) -> list[list[float]]:
     "Per completion token of each rollout, log t(y_t) - log s(y_t): the teacher's log-prob minus the student's (minus the reverse-KL integrand), the distillation advantage."
+    if isinstance(teacher, str): teacher = Candidate(teacher)
     rollouts = list(rollouts)
     was = learner.policy.model.training
     learner.policy.model.eval()

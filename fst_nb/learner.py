@@ -157,7 +157,8 @@ class Learner:
         per_token = any(r.advantages for r in rollouts)   # a signal per token (distillation, chapter 16_distill) instead of the group advantage
         if per_token:
             bad = next((r for r in rollouts if len(r.advantages) != len(r.completion_ids)), None)
-            if bad is not None: raise ValueError(f'rollout of {bad.example.id}: {len(bad.advantages)} token advantages for {len(bad.completion_ids)} completion tokens')
+            if bad is not None: raise ValueError(f'rollout of {bad.example.id!r} has {len(bad.advantages)} token advantages for {len(bad.completion_ids)} completion tokens: '
+                                                 'give every rollout of a step one advantage per completion token (Rollout.advantages), or none (the group advantages)')
             adv = types.SimpleNamespace(zero_var_frac=0.0, n_groups=0, values=[0.0]*len(rollouts), keep=[True]*len(rollouts))
         else: adv = group_advantages([r.reward for r in rollouts], [r.example.id for r in rollouts], self.cfg.adv_scale)
         m = {'reward_mean': sum(r.reward for r in rollouts)/len(rollouts), 'zero_var_frac': adv.zero_var_frac,

@@ -118,6 +118,8 @@ def policy_loss(logp:torch.Tensor,          # (B, T) log-probs of the sampled to
     "The scalar loss for one (micro-)batch, and per-batch statistics."
     mask = mask.to(logp.dtype)
     A = advantages.to(logp.dtype)
+    if A.shape not in (logp.shape[:1], logp.shape):
+        raise ValueError(f'advantages of shape {tuple(A.shape)}: give one per sequence {tuple(logp.shape[:1])} or one per token {tuple(logp.shape)}')
     A = A if A.dim() == 2 else A[:, None]                           # (B, T) or (B, 1)
     ratio = torch.exp(logp - old_logp)                              # (B, T)
     if cfg.loss_type == 'cispo':
