@@ -14,28 +14,36 @@ when each arm first leaves zero reward; then FST with and without rollout reuse.
 
     HF_HUB_OFFLINE=1 python bench/fair_fst_vs_rl.py [--seeds 5] [--cycles 12] [--settings toy toy-verdict ...]
 
-Runs that already finished in --out are read back, not rerun. On two idle CPU cores (--jobs 2) the three toy
-settings and the reuse study take about 25 minutes (see the README's benchmark table for the last measured time).
+Runs that already finished in --out are read back, not rerun. Every run, in a worker process or in this one, is
+made and read back with --threads torch threads (default 1): FST's trajectory moves with the order of float
+reductions, so each run records its numerics (threads, torch, device, dtype) and a cached run made under others,
+or before the record, is refused (chapter 14_experiments, `check_numerics`; --allow-mixed reads it anyway).
+On two idle CPU cores (--jobs 2) the three toy settings and the reuse study take about 25 minutes (see the
+README's benchmark table for the last measured time).
 """
 import argparse, json, os, statistics, sys, time
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing as mp
-from fst_nb.experiments import run_arm, compare_setting, setting_line, fmt_spread, leaves_zero, reuse_study, reuse_table, setting_figure, spread
+from fst_nb.experiments import numerics, run_arm, compare_setting, setting_line, fmt_spread, leaves_zero, reuse_study, reuse_table, setting_figure, spread
+
+def _threads(n:int):
+    "Set this process's torch threads (recorded with each run it makes; the default 1: the tiny model gains more from parallel runs than from threads)."
+    import torch; torch.set_num_threads(n)
 
 def _one(job):
-    import torch; torch.set_num_threads(1)   # one thread per process: the tiny model gains more from parallel runs than from threads
-    kw, out = job
+    kw, out, threads = job
+    _threads(threads)   # a worker runs with the threads of the process that reads its runs back
     run_arm(out=out, **kw)
 
-def parallel(n:int):
-    "A run_many for compare_setting: the runs it needs, `n` at a time in separate processes (finished ones are skipped by run_arm)."
+def parallel(n:int, threads:int):
+    "A run_many for compare_setting: the runs it needs, `n` at a time in separate processes of `threads` torch threads (finished ones are skipped by run_arm)."
     def run_many(jobs, out):
         if n <= 1:
             for kw in jobs: run_arm(out=out, **kw)
             return
-        with ProcessPoolExecutor(n, mp_context=mp.get_context('spawn')) as ex: list(ex.map(_one, [(kw, out) for kw in jobs]))
+        with ProcessPoolExecutor(n, mp_context=mp.get_context('spawn')) as ex: list(ex.map(_one, [(kw, out, threads) for kw in jobs]))
     return run_many
 
 def main():
@@ -47,14 +55,16 @@ def main():
     ap.add_argument('--cycles', type=int, default=12)
     ap.add_argument('--reuse-setting', default='toy-verdict', help="the setting of the reuse study ('' to skip it)")
     ap.add_argument('--out', default='runs/bench-fair')
-    ap.add_argument('--jobs', type=int, default=2, help='runs in parallel (one thread each); 1: one at a time')
+    ap.add_argument('--jobs', type=int, default=2, help='runs in parallel; 1: one at a time, in this process')
+    ap.add_argument('--threads', type=int, default=1, help='torch threads of every run, whatever --jobs (recorded; a cached run made with others is refused)')
+    ap.add_argument('--allow-mixed', action='store_true', help='read back cached runs made under other numerics (threads, torch, device, dtype) or before they were recorded')
     ap.add_argument('--json', default='bench/results/fair_fst_vs_rl.json')
     a = ap.parse_args()
-    import torch; torch.set_num_threads(1)   # every run, in this process or a worker, with one thread: the numerics each run records (chapter 14)
+    _threads(a.threads)   # every run, in this process (--jobs 1, and every read-back) or a worker, with --threads: the numerics each run records (chapter 14)
     t_all, seeds, results = time.perf_counter(), list(range(a.seeds)), {}
     for task in a.settings:
         t0 = time.perf_counter()
-        res = compare_setting(task, a.out, seeds, a.sweep_seeds, a.lrs, a.cycles, run_many=parallel(a.jobs))
+        res = compare_setting(task, a.out, seeds, a.sweep_seeds, a.lrs, a.cycles, run_many=parallel(a.jobs, a.threads), allow_mixed=a.allow_mixed)
         s = res['summary']
         print(setting_line(res), flush=True)
         print(f"  spreads over {len(seeds)} seeds (median [min, max]): sample_efficiency_rl {fmt_spread(s['sample_efficiency_rl'])}, "
@@ -81,7 +91,7 @@ def main():
     reuse = None
     if a.reuse_setting:
         lr = results.get(a.reuse_setting, {}).get('lr', {}).get('fst', 0.0)
-        reuse = reuse_study(a.reuse_setting, a.out, seeds, lr=lr, cycles=a.cycles, run_many=parallel(a.jobs))
+        reuse = reuse_study(a.reuse_setting, a.out, seeds, lr=lr, cycles=a.cycles, run_many=parallel(a.jobs, a.threads), allow_mixed=a.allow_mixed)
         print(f'rollout reuse on {a.reuse_setting} (FST, lr {lr:g}, {len(seeds)} seeds):\n' + reuse_table(reuse), flush=True)
     total = time.perf_counter() - t_all
     old = json.loads(Path(a.json).read_text()) if Path(a.json).exists() else {}
@@ -89,7 +99,7 @@ def main():
     doc = {'settings': {**(old.get('settings', {}) if same else {}), **results}, 'reuse': reuse or (old.get('reuse') if same else None),
            'seeds': seeds, 'sweep_seeds': a.sweep_seeds, 'lrs': old.get('lrs', a.lrs) if same else a.lrs, 'cycles': a.cycles,
            'seconds': {**(old.get('seconds', {}) if same and isinstance(old.get('seconds'), dict) else {}), ' '.join(a.settings): round(total, 1)},
-           'load': os.getloadavg(), 'command': ' '.join(sys.argv)}
+           'load': os.getloadavg(), 'numerics': numerics(), 'jobs': a.jobs, 'allow_mixed': a.allow_mixed, 'command': ' '.join(sys.argv)}
     Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
     print(f'total {total/60:.1f} min; figures in {a.json}')
 

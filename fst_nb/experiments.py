@@ -10,6 +10,7 @@ from typing import Sequence
 from dataclasses import replace
 from .fst import FSTConfig, FSTRun, load_task_splits
 from .core import atomic_write
+from .models import resolve_dtype
 from .views import evals, match_at_rl_best, _at_crossing, centred_mean, ARM_STYLE, _MARKS, _plt, _floor_at_zero
 
 # %% auto #0
@@ -68,27 +69,45 @@ def pick_lr(sweep:dict[float, Sequence[Sequence[dict]]]) -> tuple[float, dict[fl
 ARMS = {'fst': {'mode': 'fst'}, 'rl': {'mode': 'rl'}, 'gepa': {'mode': 'gepa'},   # an arm's name -> the config fields that make it
         'fst-distill-naive': {'mode': 'fst', 'distill': 'naive'}, 'fst-distill-phase': {'mode': 'fst', 'distill': 'phase'}}
 
-def numerics() -> dict:
-    "What changes a run's floating-point results besides its config: torch's version and its thread count (the order of float reductions)."
+def numerics(cfg:FSTConfig|None=None, # a run's config: add the device and dtype it runs with here
+            ) -> dict:
+    "What changes a run's floating-point results besides its config: torch's version and thread count (the order of float reductions) and, for a config, the device and dtype its settings resolve to on this machine."
     import torch
-    return {'torch': torch.__version__, 'torch_threads': torch.get_num_threads()}
+    out = {'torch': torch.__version__, 'torch_threads': torch.get_num_threads()}
+    if cfg is not None:
+        dev = cfg.device if cfg.device != 'auto' else ('cuda' if torch.cuda.is_available() else 'cpu')
+        gpu = dev.startswith('cuda') and torch.cuda.is_available()
+        out['device'] = f'{dev} ({torch.cuda.get_device_name(torch.device(dev))})' if gpu else dev   # a GPU's model: kernels differ between them
+        out['dtype'] = str(resolve_dtype(cfg.dtype, dev)).removeprefix('torch.')
+    return out
 
-def check_numerics(run_dir:str|Path, allow_mixed:bool=False):
-    "Refuse to continue or read back a run made under other numerics than this process's (recorded in its `numerics.json`); record them for a new run."
-    run_dir, now = Path(run_dir), numerics()
+_NUMERICS_FIX = {'torch_threads': 'the same torch threads (the bench scripts: --threads; elsewhere torch.set_num_threads or OMP_NUM_THREADS)',
+                 'torch': 'the torch version the run was made with', 'device': "the config's device, on the same hardware",
+                 'dtype': "the config's dtype, on the same hardware"}
+
+def check_numerics(run_dir:str|Path,           # a run's folder
+                   allow_mixed:bool=False,     # continue or read back a run made under other (or unrecorded) numerics anyway
+                   cfg:FSTConfig|None=None,    # the run's config (its device and dtype are part of the numerics)
+                  ) -> dict|None:
+    "Refuse to continue or read back a run made under other numerics than this process's (its `numerics.json`), or one that predates the record; record them for a run that starts here. Returns the run's record (None: unrecorded, allowed)."
+    run_dir, now = Path(run_dir), numerics(cfg)
     f = run_dir/'numerics.json'
-    if f.exists():
-        was = json.loads(f.read_text())
-        if was != now and not allow_mixed:
-            raise ValueError(f'{run_dir} was made with {was}, this process runs with {now}: FST\'s trajectory moves with the order of float '
-                             'reductions, so results made under both would mix two configurations. Use an empty --out, or run with the same '
-                             'threads (--threads / OMP_NUM_THREADS), or pass allow_mixed=True to read it anyway')
-        return
-    if (run_dir/'LATEST').exists() and not allow_mixed:
-        raise ValueError(f'{run_dir} holds a run made before fst-nb recorded the numerics it ran under (no numerics.json): its thread count is '
-                         'unknown, so it cannot be mixed with new runs. Use an empty --out, or pass allow_mixed=True to read it anyway')
-    run_dir.mkdir(parents=True, exist_ok=True)
-    if not f.exists(): atomic_write(f, json.dumps(now))
+    if not (run_dir/'LATEST').exists():   # no checkpoint yet (a new run, or one that failed before its first): nothing to mix, it runs here
+        run_dir.mkdir(parents=True, exist_ok=True); atomic_write(f, json.dumps(now))
+        return now
+    if not f.exists():
+        if allow_mixed: return None       # read, but left unrecorded: the next reader is asked again
+        raise ValueError(f'{run_dir} holds a run made before fst-nb recorded the numerics it ran under (no numerics.json): its thread count, '
+                         'device and dtype are unknown, so it cannot be mixed with new runs. Use an empty --out (a new folder) to run it again, '
+                         'or pass allow_mixed=True (--allow-mixed) to read it anyway')
+    was = json.loads(f.read_text())
+    diff = sorted(k for k in was.keys() | now.keys() if was.get(k) != now.get(k))
+    if diff and not allow_mixed:
+        said = '; '.join(f"{k}: {was.get(k, 'not recorded')!r} there, {now.get(k, 'not recorded')!r} here" for k in diff)
+        raise ValueError(f"{run_dir} was made under other numerics than this process's ({said}). FST's trajectory moves with the order of float "
+                         'reductions, so results made under both would mix two configurations. Use an empty --out (a new folder), or run with '
+                         + ', '.join(_NUMERICS_FIX.get(k, k) for k in diff) + ', or pass allow_mixed=True (--allow-mixed) to read it anyway')
+    return was
 
 def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
             mode:str,             # an arm of `ARMS`: 'fst', 'rl', 'gepa', 'fst-distill-naive', 'fst-distill-phase'
@@ -102,7 +121,7 @@ def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
            ) -> tuple[list[dict], float]:
     "One run (or its finished log when it already exists, cut at `cycles`) and the seconds it took (0 when read back)."
     cfg = arm_config(task, mode, seed, out, lr, cycles, name, **overrides)
-    check_numerics(cfg.out_dir, allow_mixed)
+    check_numerics(cfg.out_dir, allow_mixed, cfg)
     run = FSTRun(cfg, progress=False, resume=True)
     done = run.state.cycle >= cycles
     t0 = time.perf_counter()
@@ -127,23 +146,24 @@ def compare_setting(task:str,                     # the setting (task name)
                     window:int=3,
                     log=print,                    # where progress lines go (None: nowhere)
                     run_many=None,                # run_many(jobs, out): runs a list of run_arm keyword dicts first (e.g. in parallel processes)
+                    allow_mixed:bool=False,       # read back cached runs made under other numerics (`check_numerics`)
                     **overrides) -> dict:
     "Sweep, run and compare one setting: per-seed `fair_compare`s, spreads, picked learning rates, GEPA-only figures."
     say = log or (lambda *a, **k: None)
     res = {'task': task, 'seeds': list(seeds), 'cycles': cycles, 'lr': {}, 'lr_scores': {}, 'logs': {}, 'seconds': {}}
-    job = lambda arm, s, lr: dict(task=task, mode=arm, seed=s, lr=lr, cycles=cycles, **overrides)
+    job = lambda arm, s, lr: dict(task=task, mode=arm, seed=s, lr=lr, cycles=cycles, allow_mixed=allow_mixed, **overrides)
     if run_many and len(lrs) > 1: run_many([job(a, s, lr) for a in arms if a != 'gepa' for lr in lrs for s in sweep_seeds], out)
     for arm in arms:
         if arm == 'gepa': res['lr'][arm] = 0.0; continue
         if len(lrs) == 1: res['lr'][arm] = lrs[0]; continue
-        sweep = {lr: [run_arm(task, arm, s, out, lr, cycles, **overrides)[0] for s in sweep_seeds] for lr in lrs}
+        sweep = {lr: [run_arm(out=out, **job(arm, s, lr))[0] for s in sweep_seeds] for lr in lrs}
         res['lr'][arm], res['lr_scores'][arm] = pick_lr(sweep)
         say(f'  {task}: {arm} picks lr={res["lr"][arm]:g} from ' + ', '.join(f'{lr:g}: {v:.3f}' for lr, v in res['lr_scores'][arm].items()), flush=True)
     if run_many: run_many([job(a, s, res['lr'][a]) for a in arms for s in seeds], out)
     for arm in arms:
         res['logs'][arm], res['seconds'][arm] = {}, {}
         for s in seeds:
-            res['logs'][arm][s], res['seconds'][arm][s] = run_arm(task, arm, s, out, res['lr'][arm], cycles, **overrides)
+            res['logs'][arm][s], res['seconds'][arm][s] = run_arm(out=out, **job(arm, s, res['lr'][arm]))
     res['per_seed'] = {s: fair_compare(res['logs']['fst'][s], res['logs']['rl'][s], window) for s in seeds} if {'fst', 'rl'} <= set(arms) else {}
     res['summary'] = summarise(res, window)
     return res
@@ -214,12 +234,13 @@ REUSE_VARIANTS = {'reuse': {}, 'no reuse': {'reuse_rollouts': False}, 'separate 
 
 def reuse_study(task:str, out:str|Path, seeds:Sequence[int]=range(5), lr:float=0.0, cycles:int=12, window:int=3,
                 run_many=None,   # as in compare_setting
+                allow_mixed:bool=False, # as in compare_setting
                 **overrides) -> dict:
     "FST with and without rollout reuse, and with separate anchors: spreads of final reward, KL, wall seconds, rollouts generated and reused."
     res = {}
-    if run_many: run_many([dict(task=task, mode='fst', seed=s, lr=lr, cycles=cycles, **sw, **overrides) for sw in REUSE_VARIANTS.values() for s in seeds], out)
+    if run_many: run_many([dict(task=task, mode='fst', seed=s, lr=lr, cycles=cycles, allow_mixed=allow_mixed, **sw, **overrides) for sw in REUSE_VARIANTS.values() for s in seeds], out)
     for name, switch in REUSE_VARIANTS.items():
-        logs = [run_arm(task, 'fst', s, out, lr, cycles, **switch, **overrides)[0] for s in seeds]
+        logs = [run_arm(task, 'fst', s, out, lr, cycles, allow_mixed=allow_mixed, **switch, **overrides)[0] for s in seeds]
         fin = [evals(l)[-1] for l in logs]
         res[name] = {'final': spread([smoothed(evals(l), window)[-1]['reward_smoothed'] for l in logs]),
                      'kl': spread([e['kl_to_base'] for e in fin]),
