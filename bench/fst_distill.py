@@ -24,7 +24,10 @@ Learning rates: one per setting for every arm, the rate the sweep rule picked fo
 benchmarks (4e-3 on toy and toy-zero, bench/results/fair_fst_vs_rl.json; 1e-3 on sums, where the rule's check picked
 1e-3 for RL-only). The distill arms are not swept (`--lrs` with several rates sweeps every arm on --sweep-seeds first,
 at three times the cost). Every run is made with `--threads` torch threads (default 1, two runs at a time with
---jobs 2) and records it; cached runs made under other numerics are refused (chapter 14).
+--jobs 2) and records it; cached runs made under other numerics are refused (chapter 14; --allow-mixed reads them).
+The default --out is the fair benchmarks' (runs/bench-fair): the toy FST and RL-only runs at 4e-3 are the very runs
+bench/fair_fst_vs_rl.py made, and the sums FST and RL-only runs the ones bench/smollm2_fair.py reads, so every figure
+of those arms comes from one set of runs. The results file is written after each setting (a cut run keeps what ended).
 
     HF_HUB_OFFLINE=1 python bench/fst_distill.py [--settings toy toy-zero sums] [--seeds 5] [--sums-seeds 3] [--jobs 2]
 """
@@ -73,19 +76,21 @@ def last_entropy(log:list[dict]) -> float|None:
 
 def study(name:str, seeds:list, a) -> dict:
     task, lr, cycles, ov, rel_task, rel_offset = SETTINGS[name]
-    cycles = a.cycles or cycles
+    cycles, mix = a.cycles or cycles, a.allow_mixed
     t0 = time.perf_counter()
     lrs = {arm: lr for arm in ARMS}
     if len(a.lrs) > 1:   # the sweep rule, per arm, on the sweep seeds
-        run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=x, cycles=cycles, **overrides(arm, ov))) for arm in ARMS for x in a.lrs
-                 for s in a.sweep_seeds], a.jobs, a.threads)
+        run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=x, cycles=cycles, allow_mixed=mix, **overrides(arm, ov))) for arm in ARMS
+                 for x in a.lrs for s in a.sweep_seeds], a.jobs, a.threads)
         for arm in ARMS:
-            lrs[arm], _ = pick_lr({x: [run_arm(task, arm, s, a.out, x, cycles, **overrides(arm, ov))[0] for s in a.sweep_seeds] for x in a.lrs})
-    run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=lrs[arm], cycles=cycles, **overrides(arm, ov))) for arm in ARMS for s in seeds],
+            lrs[arm], _ = pick_lr({x: [run_arm(task, arm, s, a.out, x, cycles, allow_mixed=mix, **overrides(arm, ov))[0] for s in a.sweep_seeds]
+                                   for x in a.lrs})
+    run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=lrs[arm], cycles=cycles, allow_mixed=mix, **overrides(arm, ov)))
+             for arm in ARMS for s in seeds], a.jobs, a.threads)
+    logs = {arm: {s: run_arm(task, arm, s, a.out, lrs[arm], cycles, allow_mixed=mix, **overrides(arm, ov))[0] for s in seeds} for arm in ARMS}
+    run_all([('rtg', dict(task=task, seed=s, out=a.out, lr_rl=lrs['rl'], cycles=cycles, fst_log=logs['fst'][s], allow_mixed=mix, **ov)) for s in seeds],
             a.jobs, a.threads)
-    logs = {arm: {s: run_arm(task, arm, s, a.out, lrs[arm], cycles, **overrides(arm, ov))[0] for s in seeds} for arm in ARMS}
-    run_all([('rtg', dict(task=task, seed=s, out=a.out, lr_rl=lrs['rl'], cycles=cycles, fst_log=logs['fst'][s], **ov)) for s in seeds], a.jobs, a.threads)
-    logs['rl-then-gepa'] = {s: rl_then_gepa(task, s, a.out, lrs['rl'], cycles, fst_log=logs['fst'][s], **ov) for s in seeds}
+    logs['rl-then-gepa'] = {s: rl_then_gepa(task, s, a.out, lrs['rl'], cycles, fst_log=logs['fst'][s], allow_mixed=mix, **ov) for s in seeds}
     dirs = {arm: {s: arm_config(task, arm, s, a.out, lrs[arm], cycles, **overrides(arm, ov)).out_dir for s in seeds} for arm in ARMS}
     rel_seed = lambda s: s + rel_offset if rel_offset else None
     run_all([('related', dict(run_dir=d, task=rel_task, task_seed=rel_seed(s))) for arm in ARMS for s, d in dirs[arm].items()], a.jobs, a.threads)
@@ -116,7 +121,8 @@ def continual(seeds:list, a) -> dict:
     res = {}
     run_many = lambda jobs, out: run_all([('arm', {**j, 'out': out}) for j in jobs], a.jobs, a.threads)
     for arm in ARMS:   # continual_study takes one override set: each arm its own
-        res[arm] = continual_study('toy', a.out, seeds, lr, stages=3, stage_cycles=a.stage_cycles, arms=(arm,), run_many=run_many, **overrides(arm, {}))[arm]
+        res[arm] = continual_study('toy', a.out, seeds, lr, stages=3, stage_cycles=a.stage_cycles, arms=(arm,), run_many=run_many,
+                                   allow_mixed=a.allow_mixed, **overrides(arm, {}))[arm]
         res[arm].pop('logs')
     res['seconds'] = round(time.perf_counter() - t0, 1)
     return res
@@ -132,6 +138,7 @@ def figure(results:dict, path:Path):
     from fst_nb.views import _plt
     plt = _plt()
     names = [n for n in results if n in SETTINGS]
+    if not names: return
     fig, axes = plt.subplots(1, len(names), figsize=(5.2*len(names), 4), squeeze=False)
     arms = (*ARMS, 'rl-then-gepa')
     for ax, n in zip(axes[0], names):
@@ -155,6 +162,15 @@ def redraw(path:str):
     doc = json.loads(Path(path).read_text())
     figure(doc['results'], Path(path).with_suffix('.png'))
 
+def save(a, results:dict, seconds:float) -> dict:
+    "Write the results file and the figure for what has ended so far."
+    Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+    figure(results, Path(a.json).with_suffix('.png'))
+    doc = {'results': results, 'lines': {n: line(n, r) for n, r in results.items() if n in SETTINGS}, 'numerics': numerics(), 'jobs': a.jobs,
+           'allow_mixed': a.allow_mixed, 'seconds': round(seconds, 1), 'load': os.getloadavg(), 'command': ' '.join(sys.argv)}
+    Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
+    return doc
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--settings', nargs='+', default=list(SETTINGS))
@@ -165,16 +181,28 @@ def main():
     ap.add_argument('--continual-seeds', type=int, default=3, help='seeds of the continual study (0: skip it)')
     ap.add_argument('--stage-cycles', type=int, default=4, help='cycles per stage of the continual study')
     ap.add_argument('--cycles', type=int, default=0, help='cycles of every setting (0: each setting\'s own: 12 on the toy settings, 5 on sums); a smoke test uses 2')
-    ap.add_argument('--out', default='runs/bench-distill')
+    ap.add_argument('--out', default='runs/bench-fair', help="where the runs go (the fair benchmarks' folder: their FST and RL-only runs are shared)")
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--threads', type=int, default=1, help='torch threads of every run (recorded; a cached run made with others is refused)')
+    ap.add_argument('--allow-mixed', action='store_true', help='read back cached runs made under other numerics (threads, torch, device, dtype) or before they were recorded')
     ap.add_argument('--json', default='bench/results/fst_distill.json')
     ap.add_argument('--redraw', action='store_true', help='only draw the figure again from --json')
     a = ap.parse_args()
     if a.redraw: return redraw(a.json)
     _threads(a.threads)
     t_all, results = time.perf_counter(), {}
-    for name in a.settings:
+    # the toy settings, then the continual study on toy, then SmolLM2 (the long one): the results file after each
+    order = [n for n in a.settings if n != 'sums'] + ['continual'] + (['sums'] if 'sums' in a.settings else [])
+    for name in order:
+        if name == 'continual':
+            if not (a.continual_seeds and 'toy' in a.settings): continue
+            c = results['continual'] = continual(list(range(a.continual_seeds)), a)
+            print(f"== continual (toy, 3 tables x {a.stage_cycles} cycles, {a.continual_seeds} seeds; {c['seconds']:.0f} s): forgetting = reward at the end of a stage "
+                  "minus the final reward on that stage, with the final best prompt")
+            for arm in ARMS:
+                print(f"  {arm:18} " + ', '.join(f'stage {i + 1} {fmt_spread(f, ".3f")}' for i, f in enumerate(c[arm]['forgetting'])))
+            save(a, results, time.perf_counter() - t_all)
+            continue
         seeds = list(range(a.sums_seeds if name == 'sums' else a.seeds))
         r = results[name] = study(name, seeds, a)
         print(f"== {name} ({r['task']}, {len(seeds)} seeds, {r['cycles']} cycles, lr {r['lr']['fst']:g}; {r['seconds']:.0f} s)")
@@ -186,18 +214,9 @@ def main():
                 print(f"  {'':18} related task: best prompt {fmt_spread(row['related_best'], '.3f')}, seed prompt {fmt_spread(row['related_seed'], '.3f')}, "
                       f"no prompt {fmt_spread(row['related_none'], '.3f')}")
         print(line(name, r), flush=True)
-    if a.continual_seeds and 'toy' in a.settings:
-        c = results['continual'] = continual(list(range(a.continual_seeds)), a)
-        print(f"== continual (toy, 3 tables x {a.stage_cycles} cycles, {a.continual_seeds} seeds; {c['seconds']:.0f} s): forgetting = reward at the end of a stage "
-              "minus the final reward on that stage, with the final best prompt")
-        for arm in ARMS:
-            print(f"  {arm:18} " + ', '.join(f'stage {i + 1} {fmt_spread(f, ".3f")}' for i, f in enumerate(c[arm]['forgetting'])))
+        save(a, results, time.perf_counter() - t_all)
     total = time.perf_counter() - t_all
-    Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-    figure(results, Path(a.json).with_suffix('.png'))
-    doc = {'results': results, 'lines': {n: line(n, r) for n, r in results.items() if n in SETTINGS}, 'numerics': numerics(), 'jobs': a.jobs,
-           'seconds': round(total, 1), 'load': os.getloadavg(), 'command': ' '.join(sys.argv)}
-    Path(a.json).write_text(json.dumps(doc, indent=1, default=str))
+    doc = save(a, results, total)
     print(f'total {total/60:.1f} min; results in {a.json}')
     for n in doc['lines']: print(doc['lines'][n])
 

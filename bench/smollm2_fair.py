@@ -12,7 +12,7 @@ bench/results/smollm2_fair.json and smollm2_fair.png.
 
     HF_HUB_OFFLINE=1 python bench/smollm2_fair.py [--seeds 3] [--cycles 5] [--lr 1e-3] [--jobs 2]
 
-Finished runs in --out are read back, not rerun. Two runs at a time, one thread each, on two CPU cores:
+Finished runs in --out are read back, not rerun (bench/fst_distill.py makes the same FST and RL-only runs there). Two runs at a time, one thread each, on two CPU cores:
 the 3 seeds 0-2 took 43 minutes on idle cores, 5 seeds about 75 (see the README).
 """
 import argparse, json, os, sys, time
@@ -47,7 +47,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument('--cycles', type=int, default=5)
     ap.add_argument('--lr', type=float, default=1e-3)
-    ap.add_argument('--out', default='runs/bench-smollm2')
+    ap.add_argument('--out', default='runs/bench-fair', help="where the runs go (the fair benchmarks' folder: bench/fst_distill.py's sums FST and RL-only runs are these)")
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--json', default='bench/results/smollm2_fair.json')
     ap.add_argument('--check-lrs', type=float, nargs='*', default=[], help='only check the rate: which of these the sweep rule picks per arm, on --sweep-seeds (the comparison is not rerun)')
