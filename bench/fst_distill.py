@@ -20,10 +20,10 @@ Continual forgetting on the toy task schedule (3 hidden tables x 4 cycles). Prin
 (medians over seeds; `distill` is the phase arm; `*_related` with the arm's best prompt) with every spread, and writes
 bench/results/fst_distill.json and fst_distill.png.
 
-Learning rates: one per setting for every arm, the rate the sweep rule picked for FST and RL-only in the fair
-benchmarks (4e-3 on toy and toy-zero, bench/results/fair_fst_vs_rl.json; 1e-3 on sums, where the rule's check picked
-1e-3 for RL-only). The distill arms are not swept (`--lrs` with several rates sweeps every arm on --sweep-seeds first,
-at three times the cost). Every run is made with `--threads` torch threads (default 1, two runs at a time with
+Learning rates: on the toy settings (`--sweep`) each arm's rate is picked by the fair benchmark's rule (mean held-out
+reward over the run, on the sweep seeds 100 and 101) from its grid `--lrs` 2e-3 4e-3 8e-3; FST's and RL-only's sweep
+runs are the fair benchmark's own. On sums every arm runs at 1e-3, bench/smollm2_fair.py's rate (a sweep there costs
+three times the setting; `--sweep sums` runs it). The continual study runs each arm at its toy pick. Every run is made with `--threads` torch threads (default 1, two runs at a time with
 --jobs 2) and records it; cached runs made under other numerics are refused (chapter 14; --allow-mixed reads them).
 The default --out is the fair benchmarks' (runs/bench-fair): the toy FST and RL-only runs at 4e-3 are the very runs
 bench/fair_fst_vs_rl.py made, and the sums FST and RL-only runs the ones bench/smollm2_fair.py reads, so every figure
@@ -78,12 +78,12 @@ def study(name:str, seeds:list, a) -> dict:
     task, lr, cycles, ov, rel_task, rel_offset = SETTINGS[name]
     cycles, mix = a.cycles or cycles, a.allow_mixed
     t0 = time.perf_counter()
-    lrs = {arm: lr for arm in ARMS}
-    if len(a.lrs) > 1:   # the sweep rule, per arm, on the sweep seeds
+    lrs, scores = {arm: lr for arm in ARMS}, {}
+    if name in a.sweep and len(a.lrs) > 1:   # the sweep rule, per arm, on the sweep seeds
         run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=x, cycles=cycles, allow_mixed=mix, **overrides(arm, ov))) for arm in ARMS
                  for x in a.lrs for s in a.sweep_seeds], a.jobs, a.threads)
         for arm in ARMS:
-            lrs[arm], _ = pick_lr({x: [run_arm(task, arm, s, a.out, x, cycles, allow_mixed=mix, **overrides(arm, ov))[0] for s in a.sweep_seeds]
+            lrs[arm], scores[arm] = pick_lr({x: [run_arm(task, arm, s, a.out, x, cycles, allow_mixed=mix, **overrides(arm, ov))[0] for s in a.sweep_seeds]
                                    for x in a.lrs})
     run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=lrs[arm], cycles=cycles, allow_mixed=mix, **overrides(arm, ov)))
              for arm in ARMS for s in seeds], a.jobs, a.threads)
@@ -94,7 +94,7 @@ def study(name:str, seeds:list, a) -> dict:
     dirs = {arm: {s: arm_config(task, arm, s, a.out, lrs[arm], cycles, **overrides(arm, ov)).out_dir for s in seeds} for arm in ARMS}
     rel_seed = lambda s: s + rel_offset if rel_offset else None
     run_all([('related', dict(run_dir=d, task=rel_task, task_seed=rel_seed(s))) for arm in ARMS for s, d in dirs[arm].items()], a.jobs, a.threads)
-    res = {'task': task, 'lr': lrs, 'cycles': cycles, 'seeds': seeds, 'arms': {}}
+    res = {'task': task, 'lr': lrs, 'lr_scores': scores, 'cycles': cycles, 'seeds': seeds, 'arms': {}}
     for arm, by_seed in logs.items():
         fin = [evals(l)[-1] for l in by_seed.values()]
         row = {k: spread([e.get(f'reward_{w}') for e in fin]) for k, w in (('best', 'with_prompt'), ('seed', 'seed_prompt'), ('none', 'no_prompt'))}
@@ -114,17 +114,16 @@ def study(name:str, seeds:list, a) -> dict:
     res['seconds'] = round(time.perf_counter() - t0, 1)
     return res
 
-def continual(seeds:list, a) -> dict:
-    "Forgetting on the toy task schedule: 3 hidden tables x 4 cycles, each arm at the toy setting's rate."
+def continual(seeds:list, a, lr:dict) -> dict:
+    "Forgetting on the toy task schedule: 3 hidden tables x 4 cycles, each arm at its rate on the toy setting."
     t0 = time.perf_counter()
-    lr = {arm: SETTINGS['toy'][1] for arm in ARMS}
     res = {}
     run_many = lambda jobs, out: run_all([('arm', {**j, 'out': out}) for j in jobs], a.jobs, a.threads)
     for arm in ARMS:   # continual_study takes one override set: each arm its own
         res[arm] = continual_study('toy', a.out, seeds, lr, stages=3, stage_cycles=a.stage_cycles, arms=(arm,), run_many=run_many,
                                    allow_mixed=a.allow_mixed, **overrides(arm, {}))[arm]
         res[arm].pop('logs')
-    res['seconds'] = round(time.perf_counter() - t0, 1)
+    res['seconds'], res['lr'] = round(time.perf_counter() - t0, 1), lr
     return res
 
 def line(name:str, r:dict) -> str:
@@ -176,7 +175,8 @@ def main():
     ap.add_argument('--settings', nargs='+', default=list(SETTINGS))
     ap.add_argument('--seeds', type=int, default=5, help='seeds of the toy settings')
     ap.add_argument('--sums-seeds', type=int, default=3, help='seeds of the SmolLM2 setting (each run takes minutes on a CPU)')
-    ap.add_argument('--lrs', type=float, nargs='+', default=[], help='sweep these rates per arm on --sweep-seeds (default: the fair benchmarks\' picks)')
+    ap.add_argument('--lrs', type=float, nargs='+', default=[2e-3, 4e-3, 8e-3], help="each arm's grid on the --sweep settings (the fair benchmark's)")
+    ap.add_argument('--sweep', nargs='*', default=['toy', 'toy-zero'], help='the settings whose rates are swept (the others run at their fixed rate)')
     ap.add_argument('--sweep-seeds', type=int, nargs='+', default=[100, 101])
     ap.add_argument('--continual-seeds', type=int, default=3, help='seeds of the continual study (0: skip it)')
     ap.add_argument('--stage-cycles', type=int, default=4, help='cycles per stage of the continual study')
@@ -196,7 +196,7 @@ def main():
     for name in order:
         if name == 'continual':
             if not (a.continual_seeds and 'toy' in a.settings): continue
-            c = results['continual'] = continual(list(range(a.continual_seeds)), a)
+            c = results['continual'] = continual(list(range(a.continual_seeds)), a, results['toy']['lr'])
             print(f"== continual (toy, 3 tables x {a.stage_cycles} cycles, {a.continual_seeds} seeds; {c['seconds']:.0f} s): forgetting = reward at the end of a stage "
                   "minus the final reward on that stage, with the final best prompt")
             for arm in ARMS:
@@ -205,7 +205,7 @@ def main():
             continue
         seeds = list(range(a.sums_seeds if name == 'sums' else a.seeds))
         r = results[name] = study(name, seeds, a)
-        print(f"== {name} ({r['task']}, {len(seeds)} seeds, {r['cycles']} cycles, lr {r['lr']['fst']:g}; {r['seconds']:.0f} s)")
+        print(f"== {name} ({r['task']}, {len(seeds)} seeds, {r['cycles']} cycles; {r['seconds']:.0f} s); lr: " + ', '.join(f'{k} {v:g}' for k, v in r['lr'].items()))
         for arm, row in r['arms'].items():
             print(f"  {arm:18} best {fmt_spread(row['best'], '.3f')}, seed prompt {fmt_spread(row['seed'], '.3f')}, no prompt {fmt_spread(row['none'], '.3f')}, "
                   f"KL {fmt_spread(row['kl'], '.4f')}" + (f", entropy {fmt_spread(row['entropy'], '.3f')}" if 'entropy' in row else '')
