@@ -12,7 +12,7 @@ from .generate import build_messages, render_prompt
 from .learner import Learner
 
 # %% auto #0
-__all__ = ['teacher_view', 'distill_advantages']
+__all__ = ['teacher_view', 'distill_advantages', 'shaped_signal']
 
 # %% ../nbs/16_distill.ipynb #7d011a17
 def teacher_view(rollouts:Sequence[Rollout], teacher:Candidate, tokenizer) -> list[Rollout]:
@@ -46,3 +46,12 @@ def distill_advantages(learner:Learner,           # the learner whose current we
         t = _logprobs(learner, teacher_view(rollouts, teacher, learner.policy.tokenizer))
     finally: learner.policy.model.train(was)
     return [[b - a for a, b in zip(s[i], t[i])] for i in range(len(rollouts))]
+
+# %% ../nbs/16_distill.ipynb #046d1b1f
+def shaped_signal(adv:Sequence[Sequence[float]], # per-token signals, one list per rollout (`distill_advantages`)
+                 ) -> tuple[list[list[float]], float, float]:
+    "(advantages, reverse KL, scale): the signal centred on its batch mean (a baseline) and divided by its spread when that is above 1."
+    n = sum(map(len, adv))
+    mean = sum(map(sum, adv))/max(n, 1)   # minus the reverse KL per token: would push every sampled token down
+    scale = max(1.0, (sum((x - mean)**2 for a in adv for x in a)/max(n, 1))**0.5)   # several nats: a far larger step than RL's ~1 advantages
+    return [[(x - mean)/scale for x in a] for a in adv], -mean, scale

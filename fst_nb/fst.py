@@ -22,7 +22,7 @@ from .reflection_lm import Usage
 from .gepa import GEPA, GEPAConfig, RolloutBank, ReflectorRejected
 from .proposers import ReflectiveProposer
 from .trackers import Trackers
-from .distill import distill_advantages
+from .distill import distill_advantages, shaped_signal
 # the run's parts; importable from here too, where code written for earlier versions finds them
 from .config import FSTConfig, MODES, REFLECTORS, config_fields, config_diff
 from .data_stream import ProblemStream, split_tasks, load_task_splits, resolve_tasks
@@ -337,13 +337,10 @@ def _distill_step(self:FSTRun, bar=None) -> dict:
     t0 = time.perf_counter()
     rollouts = self.train.score(self.gen.generate([(e, student) for e in problems for _ in range(cfg.group_size)], seed=cfg.seed*1_000_003 + 7919*s.step + 2))
     gen_s = time.perf_counter() - t0
-    adv = distill_advantages(self.learner, rollouts, teacher)
-    n = sum(map(len, adv))
-    mean = sum(map(sum, adv))/max(n, 1)   # a baseline: the signal's mean is minus the KL, and would push every sampled token down
-    scale = max(1.0, (sum((x - mean)**2 for a in adv for x in a)/max(n, 1))**0.5)   # several nats would be a far larger step than RL's ~1 advantages
-    for r, a in zip(rollouts, adv): r.advantages = [(x - mean)/scale for x in a]
+    adv, kl, scale = shaped_signal(distill_advantages(self.learner, rollouts, teacher))   # centred and bounded (16_distill)
+    for r, a in zip(rollouts, adv): r.advantages = a
     s.distill_rollouts += len(rollouts)
-    rec = self._learn('distill', rollouts, gen_s, reverse_kl=-sum(map(sum, adv))/max(n, 1), signal_scale=scale, teacher=teacher.id, student=student.id)
+    rec = self._learn('distill', rollouts, gen_s, reverse_kl=kl, signal_scale=scale, teacher=teacher.id, student=student.id)
     if bar is not None: bar.update(1); bar.set_postfix(reverse_kl=f"{rec['reverse_kl']:.3f}", reward=f"{rec['reward_mean']:.3f}")
     return rec
 
