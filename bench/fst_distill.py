@@ -21,8 +21,9 @@ Continual forgetting on the toy task schedule (3 hidden tables x 4 cycles). Prin
 bench/results/fst_distill.json and fst_distill.png.
 
 Learning rates: on the toy settings (`--sweep`) each arm's rate is picked by the fair benchmark's rule (mean held-out
-reward over the run, on the sweep seeds 100 and 101) from its grid `--lrs` 2e-3 4e-3 8e-3; FST's and RL-only's sweep
-runs are the fair benchmark's own. On sums every arm runs at 1e-3, bench/smollm2_fair.py's rate (a sweep there costs
+reward over the run, on the sweep seeds 100 and 101) from its grid `--lrs`, by default the fair benchmark's 2e-3 4e-3
+8e-3 and two rates below them, 5e-4 and 1e-3 (on that grid the naive arm picked its lowest rate, its sweep reward still
+rising as the rate fell); FST's and RL-only's sweep runs at the fair benchmark's rates are its own. On sums every arm runs at 1e-3, bench/smollm2_fair.py's rate (a sweep there costs
 three times the setting; `--sweep sums` runs it). The continual study runs each arm at its toy pick. Every run is made with `--threads` torch threads (default 1, two runs at a time with
 --jobs 2) and records it; cached runs made under other numerics are refused (chapter 14; --allow-mixed reads them).
 The default --out is the fair benchmarks' (runs/bench-fair): the toy FST and RL-only runs at 4e-3 are the very runs
@@ -175,7 +176,7 @@ def main():
     ap.add_argument('--settings', nargs='+', default=list(SETTINGS))
     ap.add_argument('--seeds', type=int, default=5, help='seeds of the toy settings')
     ap.add_argument('--sums-seeds', type=int, default=3, help='seeds of the SmolLM2 setting (each run takes minutes on a CPU)')
-    ap.add_argument('--lrs', type=float, nargs='+', default=[2e-3, 4e-3, 8e-3], help="each arm's grid on the --sweep settings (the fair benchmark's)")
+    ap.add_argument('--lrs', type=float, nargs='+', default=[5e-4, 1e-3, 2e-3, 4e-3, 8e-3], help="each arm's grid on the --sweep settings (the fair benchmark's and two rates below)")
     ap.add_argument('--sweep', nargs='*', default=['toy', 'toy-zero'], help='the settings whose rates are swept (the others run at their fixed rate)')
     ap.add_argument('--sweep-seeds', type=int, nargs='+', default=[100, 101])
     ap.add_argument('--continual-seeds', type=int, default=3, help='seeds of the continual study (0: skip it)')
