@@ -17,7 +17,7 @@ import argparse, json, os, sys, time
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from fair_fst_vs_rl import parallel
+from fair_fst_vs_rl import parallel, _threads
 from fst_nb.experiments import (arm_asymptotes, continual_study, continual_table, fmt_spread, plasticity_study, run_arm, arm_config,
                                  related_eval, related_row)
 from fst_nb.views import evals
@@ -34,18 +34,19 @@ def main():
     ap.add_argument('--fair-json', default='bench/results/fair_fst_vs_rl.json')
     ap.add_argument('--json', default='bench/results/fst_eval_suite.json')
     ap.add_argument('--jobs', type=int, default=2)
+    ap.add_argument('--threads', type=int, default=1, help="torch threads of every run (recorded; the fair runs it reads were made with the fair benchmark's, default 1)")
     ap.add_argument('--related-offset', type=int, default=2000, help='the related task: the hidden table task_seed + this')
     a = ap.parse_args()
-    import torch; torch.set_num_threads(1)   # every run, in this process or a worker, with one thread: the numerics each run records (chapter 14)
+    _threads(a.threads)   # every run, in this process or a worker, with --threads torch threads: the numerics each run records (chapter 14)
     fair = json.loads(Path(a.fair_json).read_text())
     seeds, t0, doc = list(range(a.seeds)), time.perf_counter(), {}
     lr = fair['settings'][a.setting]['lr']
-    pl = plasticity_study(a.setting, a.out, seeds, lr, a.cycles, a.new_cycles, run_many=parallel(a.jobs))
+    pl = plasticity_study(a.setting, a.out, seeds, lr, a.cycles, a.new_cycles, run_many=parallel(a.jobs, a.threads))
     print(f'plasticity on {a.setting}: RL-only on a new hidden table for {a.new_cycles} cycles (lr {lr["rl"]:g}), {len(seeds)} seeds, median [min, max]:')
     for start, r in pl.items():
         print(f"  from {start:4} weights: final reward {fmt_spread(r['final'], '.3f')}, curve area {fmt_spread(r['area'], '.3f')}")
     doc['plasticity'] = {k: {m: v for m, v in r.items() if m != 'logs'} for k, r in pl.items()}
-    co = continual_study(a.setting, a.out, seeds, lr, a.stages, a.stage_cycles, run_many=parallel(a.jobs))
+    co = continual_study(a.setting, a.out, seeds, lr, a.stages, a.stage_cycles, run_many=parallel(a.jobs, a.threads))
     print(f'continual learning on {a.setting}: {a.stages} hidden tables, {a.stage_cycles} cycles each, {len(seeds)} seeds:\n' + continual_table(co))
     doc['continual'] = {k: {m: v for m, v in r.items() if m != 'logs'} for k, r in co.items()}
     doc['asymptotes'] = {}
