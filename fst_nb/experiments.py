@@ -15,10 +15,10 @@ from .views import evals, match_at_rl_best, _at_crossing, centred_mean, ARM_STYL
 
 # %% auto #0
 __all__ = ['ARMS', 'REUSE_VARIANTS', 'smoothed', 'fair_compare', 'spread', 'fmt_spread', 'curve_area', 'pick_lr', 'numerics',
-           'check_numerics', 'run_arm', 'arm_config', 'compare_setting', 'summarise', 'setting_line', 'setting_figure',
-           'leaves_zero', 'reuse_study', 'reuse_table', 'saturating_fit', 'arm_asymptotes', 'plasticity_study',
-           'continual_study', 'continual_table', 'rl_then_gepa', 'related_eval', 'related_row', 'related_table',
-           'results_table']
+           'check_numerics', 'run_arm', 'run_name', 'arm_config', 'compare_setting', 'summarise', 'setting_line',
+           'setting_figure', 'leaves_zero', 'reuse_study', 'reuse_table', 'saturating_fit', 'arm_asymptotes',
+           'plasticity_study', 'continual_study', 'continual_table', 'rl_then_gepa', 'related_eval', 'related_row',
+           'related_table', 'results_table']
 
 # %% ../nbs/14_experiments.ipynb #74271388
 def smoothed(ev:Sequence[dict],          # evaluation records of one run, in order
@@ -128,10 +128,14 @@ def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
     log = [r for r in run.run() if r['cycle'] < cycles or (r['kind'] == 'eval' and r['cycle'] == cycles)]   # a longer run read back: its first `cycles`
     return log, 0.0 if done else time.perf_counter() - t0
 
+def run_name(mode:str, lr:float, **overrides) -> str:
+    "A run's folder name from everything that sets it apart: the arm, the learning rate and each override (runs that differ in any of them never share a folder)."
+    return f"{mode}-lr{lr:g}" + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
+
 def arm_config(task:str, mode:str, seed:int, out:str|Path, lr:float=0.0, cycles:int=12, name:str='', **overrides) -> FSTConfig:
     "The config `run_arm` runs (its out_dir is the run's folder)."
     if mode not in ARMS: raise ValueError(f'arm {mode!r} is not one of {", ".join(ARMS)}')
-    name = name or f"{mode}-lr{lr:g}" + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
+    name = name or run_name(mode, lr, **overrides)
     return FSTConfig(**{'task': task, **ARMS[mode], 'seed': seed, 'task_seed': seed, 'lr': lr, 'cycles': cycles, **overrides,
                         'out_dir': str(Path(out)/task/name/f'seed{seed}')})
 
@@ -283,13 +287,15 @@ def arm_asymptotes(logs:dict[int, Sequence[dict]], x:str='rl_samples') -> dict:
 
 # %% ../nbs/14_experiments.ipynb #9cab908e
 def plasticity_study(task:str, out:str|Path, seeds:Sequence[int], lr:dict, cycles:int=12, new_cycles:int=8, window:int=3,
-                     run_many=None, **overrides) -> dict:
+                     run_many=None, allow_mixed:bool=False, **overrides) -> dict:
     "RL on a new table from the base model, the FST run's and the RL-only run's weights (each of `seeds`): final reward and curve area per start."
     src = lambda arm, s: '' if arm == 'base' else arm_config(task, arm, s, out, lr[arm], cycles, **overrides).out_dir
-    job = lambda start, s: dict(task=task, mode='rl', seed=s, lr=lr['rl'], cycles=new_cycles, name=f'plastic-from-{start}',
+    start_name = lambda start: 'base' if start == 'base' else f'{start}-lr{lr[start]:g}-c{cycles}'   # the source run, as far as its folder does not say
+    job = lambda start, s: dict(task=task, mode='rl', seed=s, lr=lr['rl'], cycles=new_cycles, allow_mixed=allow_mixed,
+                                name=f'plastic-from-{start_name(start)}-' + run_name('rl', lr['rl'], **overrides),
                                 task_seed=s + 1000, init_from=src(start, s), **overrides)
     for s in seeds:   # the sources must have finished
-        for arm in ('fst', 'rl'): run_arm(task, arm, s, out, lr[arm], cycles, **overrides)
+        for arm in ('fst', 'rl'): run_arm(task, arm, s, out, lr[arm], cycles, allow_mixed=allow_mixed, **overrides)
     if run_many: run_many([job(st, s) for st in ('base', 'fst', 'rl') for s in seeds], out)
     res = {}
     for start in ('base', 'fst', 'rl'):
@@ -300,9 +306,10 @@ def plasticity_study(task:str, out:str|Path, seeds:Sequence[int], lr:dict, cycle
 
 # %% ../nbs/14_experiments.ipynb #08772379
 def continual_study(task:str, out:str|Path, seeds:Sequence[int], lr:dict, stages:int=3, stage_cycles:int=4,
-                    arms:Sequence[str]=('fst', 'rl'), run_many=None, **overrides) -> dict:
+                    arms:Sequence[str]=('fst', 'rl'), run_many=None, allow_mixed:bool=False, **overrides) -> dict:
     "Per arm: the reward at the end of each stage, at the end of the run on each stage, and the forgetting (their difference), with spreads over seeds."
-    job = lambda arm, s: dict(task=task, mode=arm, seed=s, lr=lr[arm], cycles=stages*stage_cycles, name=f'continual-{arm}',
+    job = lambda arm, s: dict(task=task, mode=arm, seed=s, lr=lr[arm], cycles=stages*stage_cycles, allow_mixed=allow_mixed,
+                              name=f'continual-{stages}x{stage_cycles}-' + run_name(arm, lr[arm], **overrides),
                               task_schedule=[f'{task}#{1000*(i + 1) + s}' for i in range(stages)], stage_cycles=stage_cycles, **overrides)
     if run_many: run_many([job(a, s) for a in arms for s in seeds], out)
     res = {}
