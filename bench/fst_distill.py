@@ -30,7 +30,7 @@ The default --out is the fair benchmarks' (runs/bench-fair): the toy FST and RL-
 bench/fair_fst_vs_rl.py made, and the sums FST and RL-only runs the ones bench/smollm2_fair.py reads, so every figure
 of those arms comes from one set of runs. The results file is written after each setting (a cut run keeps what ended).
 
-    HF_HUB_OFFLINE=1 python bench/fst_distill.py [--settings toy toy-zero sums] [--seeds 5] [--sums-seeds 3] [--jobs 2]
+    HF_HUB_OFFLINE=1 python bench/fst_distill.py [--settings toy toy-zero sums] [--seeds 5] [--sums-seeds 5] [--jobs 2]
 """
 import argparse, json, os, statistics, sys, time
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
@@ -175,7 +175,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--settings', nargs='+', default=list(SETTINGS))
     ap.add_argument('--seeds', type=int, default=5, help='seeds of the toy settings')
-    ap.add_argument('--sums-seeds', type=int, default=3, help='seeds of the SmolLM2 setting (each run takes minutes on a CPU)')
+    ap.add_argument('--sums-seeds', type=int, default=5, help='seeds of the SmolLM2 setting (about 27 minutes each for the five arms on two CPU cores)')
     ap.add_argument('--lrs', type=float, nargs='+', default=[5e-4, 1e-3, 2e-3, 4e-3, 8e-3], help="each arm's grid on the --sweep settings (the fair benchmark's and two rates below)")
     ap.add_argument('--sweep', nargs='*', default=['toy', 'toy-zero'], help='the settings whose rates are swept (the others run at their fixed rate)')
     ap.add_argument('--sweep-seeds', type=int, nargs='+', default=[100, 101])
