@@ -23,9 +23,10 @@ bench/results/fst_distill.json and fst_distill.png.
 Learning rates: on the toy settings (`--sweep`) each arm's rate is picked by the fair benchmark's rule (mean held-out
 reward over the run, on the sweep seeds 100 and 101) from its grid `--lrs`, by default the fair benchmark's 2e-3 4e-3
 8e-3 and two rates below them, 5e-4 and 1e-3 (on that grid the naive arm picked its lowest rate, its sweep reward still
-rising as the rate fell); FST's and RL-only's sweep runs at the fair benchmark's rates are its own. On sums every arm runs at 1e-3, bench/smollm2_fair.py's rate (a sweep there costs
-three times the setting; `--sweep sums` runs it). The continual study runs each arm at its toy pick. Every run is made with `--threads` torch threads (default 1, two runs at a time with
---jobs 2) and records it; cached runs made under other numerics are refused (chapter 14; --allow-mixed reads them).
+rising as the rate fell); FST's and RL-only's sweep runs at the fair benchmark's rates are its own. On sums every arm
+runs at 1e-3, bench/smollm2_fair.py's rate (a sweep there costs three times the setting; `--sweep sums` runs it). The
+continual study runs each arm at its toy pick. Every run is made with `--threads` torch threads (default 1, two runs
+at a time with --jobs 2) and records it; cached runs made under other numerics are refused (chapter 14; --allow-mixed reads them).
 The default --out is the fair benchmarks' (runs/bench-fair): the toy FST and RL-only runs at 4e-3 are the very runs
 bench/fair_fst_vs_rl.py made, and the sums FST and RL-only runs the ones bench/smollm2_fair.py reads, so every figure
 of those arms comes from one set of runs. The results file is written after each setting (a cut run keeps what ended).

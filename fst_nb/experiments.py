@@ -290,7 +290,7 @@ def plasticity_study(task:str, out:str|Path, seeds:Sequence[int], lr:dict, cycle
                      run_many=None, allow_mixed:bool=False, **overrides) -> dict:
     "RL on a new table from the base model, the FST run's and the RL-only run's weights (each of `seeds`): final reward and curve area per start."
     src = lambda arm, s: '' if arm == 'base' else arm_config(task, arm, s, out, lr[arm], cycles, **overrides).out_dir
-    start_name = lambda start: 'base' if start == 'base' else f'{start}-lr{lr[start]:g}-c{cycles}'   # the source run, as far as its folder does not say
+    start_name = lambda start: 'base' if start == 'base' else f'{run_name(start, lr[start])}-c{cycles}'   # the source run, as far as its folder does not say
     job = lambda start, s: dict(task=task, mode='rl', seed=s, lr=lr['rl'], cycles=new_cycles, allow_mixed=allow_mixed,
                                 name=f'plastic-from-{start_name(start)}-' + run_name('rl', lr['rl'], **overrides),
                                 task_seed=s + 1000, init_from=src(start, s), **overrides)

@@ -1,6 +1,6 @@
 """The benchmark scripts run: each parses its arguments and imports what it uses, and the two that read other
 benchmarks' runs (the evaluation suite, FST-distill) go end to end at the smallest size. Their figures live in
-bench/results and the README; these tests only keep the scripts runnable between the sessions that measure."""
+bench/results and the README; these tests only keep the scripts runnable between measurements."""
 import json, os, subprocess, sys
 from pathlib import Path
 import pytest
