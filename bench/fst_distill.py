@@ -32,6 +32,12 @@ bench/fair_fst_vs_rl.py made, and the sums FST and RL-only runs the ones bench/s
 of those arms comes from one set of runs. The results file is written after each setting (a cut run keeps what ended).
 
     HF_HUB_OFFLINE=1 python bench/fst_distill.py [--settings toy toy-zero sums] [--seeds 5] [--sums-seeds 5] [--jobs 2]
+
+Time on two CPU cores (--jobs 2): toy 4.4 min and toy-zero 3.8 min with the fair benchmark's runs read back, the
+continual study 3.5 min; sums about 26 min per seed from an empty folder (its five arms are 38 core-minutes of RL,
+distillation, GEPA and evaluation: FST 6.3, RL-only 4.7, naive 9.9, phase 12.6, RL-then-GEPA 4.1), so its 5 seeds
+take over 100 min. The sums runs take the seed-prompt and no-prompt readings at their last evaluation only
+(`readings_every=0`: the steps and the readings are the same to the last digit, the evaluations a third cheaper).
 """
 import argparse, json, os, statistics, sys, time
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
@@ -43,7 +49,8 @@ from fst_nb.views import evals, ARM_STYLE
 
 ARMS = ('fst', 'rl', 'fst-distill-naive', 'fst-distill-phase')
 SMOL = dict(model='smollm2', temperature=0.7, train_examples=96, eval_examples=32, eval_samples=1, rl_steps=2, problems_per_step=4,
-            group_size=8, top_k=2, batch_size=64, anchor_problems=4, minibatch_size=2, gepa_budget=64, proposals=2, warmup_steps=1)
+            group_size=8, top_k=2, batch_size=64, anchor_problems=4, minibatch_size=2, gepa_budget=64, proposals=2, warmup_steps=1,
+            readings_every=0)   # the seed-prompt and no-prompt readings at the first and last evaluation only (the line reads the last)
 SETTINGS = {   # name -> (task, learning rate, cycles, overrides, related task, its task_seed offset)
     'toy': ('toy', 4e-3, 12, {}, 'toy', 7777),
     'toy-zero': ('toy-zero', 4e-3, 12, {}, 'toy-zero', 7777),
@@ -176,7 +183,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--settings', nargs='+', default=list(SETTINGS))
     ap.add_argument('--seeds', type=int, default=5, help='seeds of the toy settings')
-    ap.add_argument('--sums-seeds', type=int, default=5, help='seeds of the SmolLM2 setting (about 27 minutes each for the five arms on two CPU cores)')
+    ap.add_argument('--sums-seeds', type=int, default=5, help='seeds of the SmolLM2 setting (about 26 minutes each for the five arms on two CPU cores)')
     ap.add_argument('--lrs', type=float, nargs='+', default=[5e-4, 1e-3, 2e-3, 4e-3, 8e-3], help="each arm's grid on the --sweep settings (the fair benchmark's and two rates below)")
     ap.add_argument('--sweep', nargs='*', default=['toy', 'toy-zero'], help='the settings whose rates are swept (the others run at their fixed rate)')
     ap.add_argument('--sweep-seeds', type=int, nargs='+', default=[100, 101])

@@ -14,8 +14,8 @@ from .task_libraries import library_of, check_library_task, FEEDBACK
 log = logging.getLogger('fst_nb')
 
 # %% auto #0
-__all__ = ['log', 'MODES', 'REFLECTORS', 'TRACKERS', 'RESUMABLE', 'report_to_list', 'FSTConfig', 'config_diff', 'config_fields',
-           'config_yaml']
+__all__ = ['log', 'MODES', 'REFLECTORS', 'TRACKERS', 'RECORDING_ONLY', 'RESUMABLE', 'report_to_list', 'FSTConfig', 'config_diff',
+           'config_fields', 'config_yaml']
 
 # %% ../nbs/09a_config.ipynb #1addaf5f
 MODES = ('fst', 'rl', 'gepa')
@@ -162,6 +162,7 @@ class FSTConfig:
     proposals: int = 4                # parallel proposals per GEPA iteration
     # evaluation and bookkeeping
     eval_samples: int = 2             # rollouts per held-out problem
+    readings_every: int = 1           # the seed-prompt and no-prompt readings every N evaluations (the first and the last always have them); 0: only those two. The best prompt's is read every cycle
     memory_check: bool = True         # on a GPU, refuse to start when the estimated peak memory exceeds the card's
     seed: int = 0                     # seeds data order, adapter init, sampling and GEPA
     out_dir: str = 'runs/fst'         # run folder: metrics.jsonl, checkpoints, figures (on Colab: a Drive folder)
@@ -242,6 +243,7 @@ class FSTConfig:
         if self.distill_student not in ('seed', 'none'): bad('distill_student', f"must be 'seed' (the seed prompt) or 'none' (no system prompt), got {self.distill_student!r}")
         for f in ('distill_steps', 'distill_every'):
             if getattr(self, f) < 1: bad(f, f'must be a positive integer, got {getattr(self, f)!r}')
+        if self.readings_every < 0: bad('readings_every', f'must be >= 0 (0: the seed-prompt and no-prompt readings only at the first and last evaluation), got {self.readings_every}')
         if not isinstance(self.task_args, dict): bad('task_args', f'must be a mapping of setting: value (e.g. task_args: {{min_animals: 2}}), got {self.task_args!r}')
         if self.feedback not in FEEDBACK: bad('feedback', f"must be 'verdict' or 'answer', got {self.feedback!r}")
         for t, _ in self.stages(): check_library_task(t, self.task_args, self.feedback)   # the library installed, the dataset known
@@ -307,8 +309,9 @@ class FSTConfig:
         "The fields a checkpoint must agree on to be resumed: all but `cycles`, `out_dir` and the reflection budget, timeout and retries (a resumed run may raise its caps; its spend so far is restored)."
         return {k: v for k, v in self.to_dict().items() if k not in RESUMABLE}
 
+RECORDING_ONLY = ('readings_every', 'report_to', 'project', 'run_name')   # what a run records and where it reports: never what it trains
 RESUMABLE = ('cycles', 'out_dir', 'generator_url', 'reflection_max_dollars', 'reflection_max_calls', 'reflection_max_tokens', 'reflection_timeout', 'reflection_retries',
-             'reflection_reply_tokens', 'reflector_price', 'report_to', 'project', 'run_name')
+             'reflection_reply_tokens', 'reflector_price', *RECORDING_ONLY)
 
 # %% ../nbs/09a_config.ipynb #f3590bd0
 def config_diff(saved:dict,        # the config a checkpoint recorded (its `config.json` or `state.json`'s `config`)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 from dataclasses import replace
 from .fst import FSTConfig, FSTRun, load_task_splits
+from .config import RECORDING_ONLY
 from .core import atomic_write
 from .models import resolve_dtype
 from .views import evals, match_at_rl_best, _at_crossing, centred_mean, ARM_STYLE, _MARKS, _plt, _floor_at_zero
@@ -129,8 +130,8 @@ def run_arm(task:str,             # a task name (e.g. a TOY_SETTINGS key)
     return log, 0.0 if done else time.perf_counter() - t0
 
 def run_name(mode:str, lr:float, **overrides) -> str:
-    "A run's folder name from everything that sets it apart: the arm, the learning rate and each override (runs that differ in any of them never share a folder)."
-    return f"{mode}-lr{lr:g}" + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
+    "A run's folder name from everything that sets it apart: the arm, the learning rate and each override (runs that differ in any of them never share a folder; what only changes the run's records, `RECORDING_ONLY`, does not count)."
+    return f"{mode}-lr{lr:g}" + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()) if k not in RECORDING_ONLY)
 
 def arm_config(task:str, mode:str, seed:int, out:str|Path, lr:float=0.0, cycles:int=12, name:str='', **overrides) -> FSTConfig:
     "The config `run_arm` runs (its out_dir is the run's folder)."
@@ -342,7 +343,7 @@ def rl_then_gepa(task:str, seed:int, out:str|Path,
     run_arm(task, 'rl', seed, out, lr_rl, cycles, allow_mixed=allow_mixed, **overrides)   # the RL part: finished first
     rl_dir = arm_config(task, 'rl', seed, out, lr_rl, cycles, **overrides).out_dir
     cap = {'reflection_max_calls': max(1, evals(fst_log)[-1]['reflection_calls'])} if fst_log else {}
-    name = f'rl-then-gepa-lr{lr_rl:g}' + ''.join(f'-{k}{v}' for k, v in sorted(overrides.items()))
+    name = run_name('rl-then-gepa', lr_rl, **overrides)
     return run_arm(task, 'gepa', seed, out, 0.0, cycles, name=name, init_from=rl_dir, allow_mixed=allow_mixed, **cap, **overrides)[0]
 
 # %% ../nbs/14_experiments.ipynb #5792480c

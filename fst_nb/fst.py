@@ -71,7 +71,13 @@ class RunState:
 # %% ../nbs/09e_fst.ipynb #0d721f8b
 class Evaluator:
     "What a policy and a prompt have learned, read on held-out problems."
-    def __init__(self, policy, learner:Learner, gen, cfg:FSTConfig): self.policy, self.learner, self.gen, self.cfg = policy, learner, gen, cfg
+    def __init__(self, policy, learner:Learner, gen, cfg:FSTConfig):
+        self.policy, self.learner, self.gen, self.cfg = policy, learner, gen, cfg
+        self.forget()
+
+    def forget(self):
+        "Drop the remembered readings (after the weights were replaced other than by a learner step, e.g. a checkpoint loaded)."
+        self._memo, self._memo_version = {}, None
 
     def reward(self, prompt:Candidate, task:Task) -> tuple[float, list[Rollout]]:
         "Mean reward of `prompt` on `task`'s problems (`eval_samples` rollouts each, the same seed every time), and the rollouts."
@@ -82,13 +88,23 @@ class Evaluator:
         task.check_scored(rs, where='the held-out evaluation')   # a broken reward function: no reading from stand-in zeros
         return sum(r.reward for r in rs)/len(rs), rs
 
+    def _reading(self, prompt:Candidate, task:Task) -> tuple[float, list[Rollout]]:
+        "`reward`, remembered while the weights stay the same: frozen weights (GEPA alone) read the seed prompt once, not every cycle."
+        v = self.learner.policy_version   # moves with every learner step
+        if v != self._memo_version: self._memo, self._memo_version = {}, v
+        key = (id(task), prompt.id)
+        if key not in self._memo: self._memo[key] = (task, self.reward(prompt, task))   # the task kept alive: its id is not reused
+        return self._memo[key][1]
+
     @torch.no_grad()
-    def readings(self, best:Candidate, train:Task, heldout:Task) -> dict:
-        "Held-out reward with `best`, with `train`'s seed prompt and with no system prompt; KL(policy || base) on `best`'s rollouts."
+    def readings(self, best:Candidate, train:Task, heldout:Task, full:bool=True) -> dict:
+        "Held-out reward with `best`, with `train`'s seed prompt and with no system prompt (None unless `full`); KL(policy || base) on `best`'s rollouts."
         seed_c = Candidate(train.seed_prompt)
-        with_p, rs = self.reward(best, heldout)
-        seed_r = with_p if best.id == seed_c.id else self.reward(seed_c, heldout)[0]
-        none_r = seed_r if not seed_c.text else self.reward(Candidate(''), heldout)[0]   # what the weights alone have learned
+        with_p, rs = self._reading(best, heldout)
+        seed_r = none_r = None
+        if full:
+            seed_r = with_p if best.id == seed_c.id else self._reading(seed_c, heldout)[0]
+            none_r = seed_r if not seed_c.text else self._reading(Candidate(''), heldout)[0]   # what the weights alone have learned
         return {'reward_with_prompt': with_p, 'reward_seed_prompt': seed_r, 'reward_no_prompt': none_r, 'kl_to_base': self.kl_to_base(rs)}
 
     @torch.no_grad()
@@ -117,7 +133,8 @@ class Evaluator:
 def cycle_line(rec:dict) -> str:
     "A one-line summary of an evaluation record, for terminals."
     best = rec['best_prompt'].replace('\n', ' | ')
-    return (f"after cycle {rec['cycle']} [{rec['arm']}]: held-out reward {rec['reward_with_prompt']:.3f} (seed prompt {rec['reward_seed_prompt']:.3f}, no prompt {rec['reward_no_prompt']:.3f}), "
+    also = '' if rec.get('reward_seed_prompt') is None else f" (seed prompt {rec['reward_seed_prompt']:.3f}, no prompt {rec['reward_no_prompt']:.3f})"   # readings_every
+    return (f"after cycle {rec['cycle']} [{rec['arm']}]: held-out reward {rec['reward_with_prompt']:.3f}{also}, "
             f"KL {rec['kl_to_base']:.4f}, {rec['rl_samples']} RL samples, {rec['gepa_rollouts']} GEPA rollouts, "
             f"{rec['reflection_calls']} reflection calls (${rec['reflection_cost']:.2f}); best prompt: {best[:100]!r}")
 
@@ -218,7 +235,7 @@ def run_cycle(self:FSTRun):
         if cfg.distill == 'phase' and (s.cycle + 1) % cfg.distill_every == 0:
             with _timed(phase, 'distill_seconds'), self._bar(cfg.distill_steps, f'cycle {s.cycle} distill') as bar:
                 for _ in range(cfg.distill_steps): self._distill_step(bar)       # the prompt into the weights
-    with _timed(phase, 'eval_seconds'): ev = self.evaluate()
+    with _timed(phase, 'eval_seconds'): ev = self.evaluate(full=self._full_readings(s.cycle + 1))
     s.seconds += time.perf_counter() - t0
     s.cycle += 1
     rec = self._log('eval', **ev, **phase, best_prompt=self.population[0].text, population=self._population_record())
@@ -226,10 +243,16 @@ def run_cycle(self:FSTRun):
     if self.progress: tqdm.write(cycle_line(rec))   # one line per cycle for whoever watches a terminal (tqdm.write keeps the bars intact)
 
 @patch
+def _full_readings(self:FSTRun, cycle:int) -> bool:
+    "Does the evaluation after `cycle` cycles also read the seed prompt and no prompt? The first and the last always; between them every `readings_every`."
+    k, until = self.cfg.readings_every, getattr(self, '_until', self.cfg.cycles)
+    return cycle == 0 or cycle >= until or (k > 0 and cycle % k == 0)
+
+@patch
 def run(self:FSTRun, cycles:int|None=None) -> list[dict]:
     "Run until `cycles` (default: the config's) cycles are complete; return the metrics log."
     if self.read_only: raise ValueError('this FSTRun was opened read_only (for evaluation): open it without read_only to train')
-    total = cycles if cycles is not None else self.cfg.cycles
+    total = self._until = cycles if cycles is not None else self.cfg.cycles
     if self.dp and not self.dp.is_main: self.dp.follow(self.learner); return self.records()   # rank 0 says when to step
     with self.dp.leading(self.learner) if self.dp else contextlib.nullcontext():
         try:
@@ -346,11 +369,13 @@ def _distill_step(self:FSTRun, bar=None) -> dict:
 
 # %% ../nbs/09e_fst.ipynb #f1f60e67
 @patch
-def evaluate(self:FSTRun, prompt:Candidate|None=None, on:tuple[Task, Task]|None=None) -> dict:
+def evaluate(self:FSTRun, prompt:Candidate|None=None, on:tuple[Task, Task]|None=None,
+             full:bool=True, # also the seed prompt and no prompt (else those two are None)
+            ) -> dict:
     "Held-out reward with `prompt` (default: the population's best), with the seed prompt and with no system prompt at all, and KL(policy || base) per token."
     train, heldout = on or (self.train, self.heldout)
     best = prompt or self.population[0]
-    out = self.evaluator.readings(best, train, heldout)
+    out = self.evaluator.readings(best, train, heldout, full)
     if self.cfg.task_schedule:   # every stage so far, with the best prompt: what a new stage made the policy forget
         k = out['stage'] = self.stream.stage
         out['reward_by_stage'] = [out['reward_with_prompt'] if i == k else self.evaluator.reward(best, self.stream.stages[i][1])[0] for i in range(k + 1)]
@@ -376,6 +401,7 @@ def _load(self:FSTRun, ckpt:Path):
     st = json.loads((ckpt/'state.json').read_text())
     self.learner.load(ckpt/'learner')
     self.gen.policy_version = self.learner.policy_version
+    self.evaluator.forget()
     self.state = RunState.from_dict(st['state'])
     self.stream.load_state_dict(st['state']); self._enter_stage(self.stream.stage)
     self.population = Population.from_dict(st['population']); self.lineage = Population.from_dict(st['lineage'])
