@@ -232,7 +232,7 @@ def report(runs:dict[str, str|Path], title:str|None='FST run report') -> str:
              '|---|---|---|---|---|---|---|---|---|---|']
     for arm, recs in logs.items():
         e = evals(recs)[-1]
-        lines.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {e['rl_samples']} | {e['reward_with_prompt']:.3f} | {e['reward_seed_prompt']:.3f} | {_num(e.get('reward_no_prompt'))} | "
+        lines.append(f"| {ARM_STYLE.get(arm, (arm,))[0]} | {e['rl_samples']} | {e['reward_with_prompt']:.3f} | {_num(e.get('reward_seed_prompt'))} | {_num(e.get('reward_no_prompt'))} | "
                      f"{e['kl_to_base']:.4f} | {e['gepa_rollouts']} | {_num(reuse_counts(e)[0], 'd')} | {e['reflection_calls']} | {e['reflection_cost']:.2f} |")
     if 'fst' in logs and 'rl' in logs:
         c = compare(logs['fst'], logs['rl'])
