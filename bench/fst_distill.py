@@ -48,6 +48,7 @@ from fst_nb.experiments import (run_arm, arm_config, rl_then_gepa, related_eval,
 from fst_nb.views import evals, ARM_STYLE
 
 ARMS = ('fst', 'rl', 'fst-distill-naive', 'fst-distill-phase')
+LONGEST_FIRST = ('fst-distill-phase', 'fst-distill-naive', 'fst', 'rl')   # the order runs start in (a SmolLM2 seed: 12.6, 9.9, 6.3, 4.7 core-minutes): less of a tail on one core
 SMOL = dict(model='smollm2', temperature=0.7, train_examples=96, eval_examples=32, eval_samples=1, rl_steps=2, problems_per_step=4,
             group_size=8, top_k=2, batch_size=64, anchor_problems=4, minibatch_size=2, gepa_budget=64, proposals=2, warmup_steps=1,
             readings_every=0)   # the seed-prompt and no-prompt readings at the first and last evaluation only (the line reads the last)
@@ -89,20 +90,20 @@ def study(name:str, seeds:list, a) -> dict:
     t0 = time.perf_counter()
     lrs, scores = {arm: lr for arm in ARMS}, {}
     if name in a.sweep and len(a.lrs) > 1:   # the sweep rule, per arm, on the sweep seeds
-        run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=x, cycles=cycles, allow_mixed=mix, **overrides(arm, ov))) for arm in ARMS
+        run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=x, cycles=cycles, allow_mixed=mix, **overrides(arm, ov))) for arm in LONGEST_FIRST
                  for x in a.lrs for s in a.sweep_seeds], a.jobs, a.threads)
         for arm in ARMS:
             lrs[arm], scores[arm] = pick_lr({x: [run_arm(task, arm, s, a.out, x, cycles, allow_mixed=mix, **overrides(arm, ov))[0] for s in a.sweep_seeds]
                                    for x in a.lrs})
     run_all([('arm', dict(task=task, mode=arm, seed=s, out=a.out, lr=lrs[arm], cycles=cycles, allow_mixed=mix, **overrides(arm, ov)))
-             for arm in ARMS for s in seeds], a.jobs, a.threads)
+             for arm in LONGEST_FIRST for s in seeds], a.jobs, a.threads)
     logs = {arm: {s: run_arm(task, arm, s, a.out, lrs[arm], cycles, allow_mixed=mix, **overrides(arm, ov))[0] for s in seeds} for arm in ARMS}
-    run_all([('rtg', dict(task=task, seed=s, out=a.out, lr_rl=lrs['rl'], cycles=cycles, fst_log=logs['fst'][s], allow_mixed=mix, **ov)) for s in seeds],
-            a.jobs, a.threads)
-    logs['rl-then-gepa'] = {s: rl_then_gepa(task, s, a.out, lrs['rl'], cycles, fst_log=logs['fst'][s], allow_mixed=mix, **ov) for s in seeds}
     dirs = {arm: {s: arm_config(task, arm, s, a.out, lrs[arm], cycles, **overrides(arm, ov)).out_dir for s in seeds} for arm in ARMS}
     rel_seed = lambda s: s + rel_offset if rel_offset else None
-    run_all([('related', dict(run_dir=d, task=rel_task, task_seed=rel_seed(s))) for arm in ARMS for s, d in dirs[arm].items()], a.jobs, a.threads)
+    run_all([('rtg', dict(task=task, seed=s, out=a.out, lr_rl=lrs['rl'], cycles=cycles, fst_log=logs['fst'][s], allow_mixed=mix, **ov)) for s in seeds]
+            + [('related', dict(run_dir=d, task=rel_task, task_seed=rel_seed(s))) for arm in ARMS for s, d in dirs[arm].items()],   # one pool: no idle core
+            a.jobs, a.threads)
+    logs['rl-then-gepa'] = {s: rl_then_gepa(task, s, a.out, lrs['rl'], cycles, fst_log=logs['fst'][s], allow_mixed=mix, **ov) for s in seeds}
     res = {'task': task, 'lr': lrs, 'lr_scores': scores, 'cycles': cycles, 'seeds': seeds, 'arms': {}}
     for arm, by_seed in logs.items():
         fin = [evals(l)[-1] for l in by_seed.values()]
