@@ -36,19 +36,29 @@ def oai_reply(text, finish_reason='stop', prompt_tokens=50, completion_tokens=20
             'choices': [{'index': 0, 'message': {'role': 'assistant', 'content': text}, 'finish_reason': finish_reason}],
             'usage': {'prompt_tokens': prompt_tokens, 'completion_tokens': completion_tokens}}
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _InFlight:
+    "A request counts in its server's `active` (and `peak`) from its arrival until its reply starts: a client that sends its next request on reading a reply never overlaps the two."
+    def _arrived(self):
+        srv = self.server
+        srv.active += 1; srv.peak = max(srv.peak, srv.active); self._in_flight = True   # under srv.lock
+    def _replying(self):
+        if getattr(self, '_in_flight', False):
+            with self.server.lock: self.server.active -= 1; self._in_flight = False
+
+class _Handler(_InFlight, http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
     def do_POST(self):
         srv = self.server
         body = json.loads(self.rfile.read(int(self.headers['content-length'])))
         with srv.lock:
             srv.requests.append({'path': self.path, 'headers': dict(self.headers), 'body': body})
-            srv.active += 1; srv.peak = max(srv.peak, srv.active)
+            self._arrived()
             if not callable(srv.script): step = srv.script.pop(0) if srv.script else ('ok', reply('```\ndefault\n```'))
         try:
             if callable(srv.script): step = srv.script(body)
             kind, arg = step[0], step[1]
             if kind == 'sleep': time.sleep(arg); kind, arg = 'ok', step[2]
+            self._replying()
             if kind == 'ok':
                 data = json.dumps(arg).encode()
                 self.send_response(200); self.send_header('content-type', 'application/json')
@@ -57,8 +67,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.send_response(arg); self.send_header('content-type', 'application/json')
                 for k, v in (step[2] if len(step) > 2 else {}).items(): self.send_header(k, v)
             self.send_header('content-length', str(len(data))); self.end_headers(); self.wfile.write(data)
-        finally:
-            with srv.lock: srv.active -= 1
+        finally: self._replying()
 
 # %% ../nbs/91_testing.ipynb #f7e0bd3d
 class FakeVLLM(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -123,10 +132,11 @@ def _lora_problems(folder:Path, max_rank:int) -> list[str]:
     if cfg.get('bias', 'none') != 'none': out.append('Adapter bias is not supported.')
     return out
 
-class _VLLMHandler(http.server.BaseHTTPRequestHandler):
+class _VLLMHandler(_InFlight, http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
     def _send(self, code:int, body, text:bool=False):
         data = (body if text else json.dumps(body)).encode()
+        self._replying()
         self.send_response(code); self.send_header('content-type', 'text/plain' if text else 'application/json')
         self.send_header('content-length', str(len(data))); self.end_headers(); self.wfile.write(data)
 
@@ -141,7 +151,7 @@ class _VLLMHandler(http.server.BaseHTTPRequestHandler):
             srv.last = time.monotonic()
             drop, srv.drop = srv.drop > 0, max(srv.drop - 1, 0)
             spent = len(srv.requests) > srv.max_requests
-            srv.active += 1; srv.peak = max(srv.peak, srv.active)
+            self._arrived()
         try:
             if drop: self.close_connection = True; self.connection.shutdown(2); return   # no reply at all: the client sees the connection drop
             if spent: return self._send(503, _error(f'FakeVLLM answered its {srv.max_requests} requests', 'ServiceUnavailable', 503))
@@ -153,7 +163,8 @@ class _VLLMHandler(http.server.BaseHTTPRequestHandler):
             if route not in routes: return self._send(404, {'detail': 'Not Found'})   # FastAPI's answer to a route that does not exist
             routes[route](body)
         finally:
-            with srv.lock: srv.active -= 1; srv.last = time.monotonic()
+            self._replying()
+            with srv.lock: srv.last = time.monotonic()
 
     def _models(self, body):
         "vllm/entrypoints/openai/models/api_router.py:135-140; serving.py:64-77 (base) and 149-165 (adapters, parent = the base)."
